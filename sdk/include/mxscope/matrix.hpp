@@ -1,0 +1,66 @@
+// mxscope — Matrix mappings: client-server endpoints and widget capabilities <-> requests and scopes.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mxscope/authorize.hpp"
+#include "mxscope/scope.hpp"
+
+namespace mxscope {
+
+/// The result of mapping an HTTP request of the client-server API.
+struct EndpointMatch {
+  enum class Kind {
+    request,  ///< a known endpoint: authorise `request`
+    open,     ///< needs no token at all (/versions, /login flows, ...): not a token decision
+    unknown,  ///< not in the table: denied to subtokens, allowed only to a full-account root
+  } kind = Kind::unknown;
+  Request request{Action::account, {}, {}, {}};
+  /// For send of m.room.message: the caller must fill `request.key` with the content's msgtype.
+  bool needs_msgtype = false;
+};
+
+/// Maps (method, path) of the Matrix client-server API (r0/v3/v1, percent-encoded path, query
+/// string ignored) to a request. Root-only endpoints map to Action::account.
+EndpointMatch map_endpoint(std::string_view method, std::string_view path);
+
+/// How the SDK understands one widget capability string.
+struct CapabilityInfo {
+  enum class Kind {
+    grant,      ///< maps to an action (and maybe an event pattern) in the token scope
+    room,       ///< `timeline:<room>`: extends the widget's rooms
+    any_room,   ///< `timeline:*`
+    host_only,  ///< harmless host features that need no token scope (screenshot, requires_client, visibility)
+    unknown,    ///< not grantable
+  } kind = Kind::unknown;
+  Action action = Action::account;
+  std::optional<EventPattern> pattern;
+  std::string room_id;  ///< for Kind::room
+};
+
+/// Parses a capability string (unstable org.matrix.msc2762./msc3819./msc4039. ... and stable m.* forms).
+CapabilityInfo parse_capability(std::string_view capability);
+
+/// The scope a set of capabilities asks for, in `room_id` (plus `timeline:` rooms).
+/// Unknown capabilities are listed in `not_grantable` and contribute nothing.
+struct RequestedScope {
+  Scope scope;
+  std::vector<std::string> not_grantable;
+  std::vector<std::string> host_only;
+  bool any_room = false;
+};
+RequestedScope capabilities_to_scope(const std::vector<std::string>& capabilities, const std::string& room_id);
+
+/// The capabilities of `requested` that `scope` fully allows (what the host may approve and
+/// report in notify_capabilities). Never returns a capability the scope does not allow.
+std::vector<std::string> allowed_capabilities(const std::vector<std::string>& requested, const Scope& scope,
+                                              const std::string& room_id);
+
+/// The canonical (unstable-prefix) capability strings that express a scope, for display and
+/// round trips.
+std::vector<std::string> scope_to_capabilities(const Scope& scope);
+
+}  // namespace mxscope

@@ -1,0 +1,50 @@
+// mxscope — revocation ids and the revocation set a verifier keeps.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <set>
+#include <string>
+#include <string_view>
+
+namespace mxscope {
+
+inline constexpr std::size_t revocation_id_bytes = 16;
+
+/// The revocation id of one block: BLAKE2b-128 of that block's signature. A token's ids start with
+/// its parent's ids, so revoking an id revokes the token that owns it and every descendant.
+struct RevocationId {
+  std::array<std::uint8_t, revocation_id_bytes> bytes{};
+
+  /// 32 lowercase hex characters.
+  std::string to_hex() const;
+  /// Parses 32 hex characters (either case). Throws Error(invalid_argument).
+  static RevocationId from_hex(std::string_view hex);
+  auto operator<=>(const RevocationId&) const = default;
+};
+
+/// A set of revoked ids. The file format is text: a header line `# mxscope revocations v1`, then
+/// one id per line as 32 hex characters; blank lines and lines starting with `#` are ignored.
+class RevocationSet {
+ public:
+  /// Adds an id; returns false if it was already there.
+  bool add(const RevocationId& id);
+  bool remove(const RevocationId& id);
+  bool contains(const RevocationId& id) const;
+  std::size_t size() const noexcept { return ids_.size(); }
+  const std::set<RevocationId>& ids() const noexcept { return ids_; }
+
+  /// The text form described above.
+  std::string to_text() const;
+  /// Parses the text form. Throws Error(invalid_argument) naming the bad line.
+  static RevocationSet from_text(std::string_view text);
+  /// Writes atomically (temporary file + rename). Throws Error(io_error).
+  void save(const std::string& path) const;
+  /// Reads a file; a missing file is an empty set. Throws Error(io_error / invalid_argument).
+  static RevocationSet load(const std::string& path);
+
+ private:
+  std::set<RevocationId> ids_;
+};
+
+}  // namespace mxscope

@@ -1,0 +1,6 @@
+#include "crypto.hpp"
+#include "mxscope/mxscope.hpp"
+
+namespace mxscope {
+void init() { detail::ensure_sodium(); }
+}  // namespace mxscope
