@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Installs what a fresh Debian 12 machine lacks for mxscope. Idempotent; quick the second time.
-# usage: scripts/setup.sh [native] [wasm] [browser] [synapse]   (no argument: everything)
+# usage: scripts/setup.sh [native] [wasm] [browser] [synapse] [gateway]   (no argument: everything)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 want() { [ $# -eq 0 ] && return 0; }
-parts=("$@"); [ ${#parts[@]} -eq 0 ] && parts=(native wasm browser synapse)
+parts=("$@"); [ ${#parts[@]} -eq 0 ] && parts=(native wasm browser synapse gateway)
 has() { local p; for p in "${parts[@]}"; do [ "$p" = "$1" ] && return 0; done; return 1; }
 
 SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
@@ -15,6 +15,7 @@ has native  && pkgs+=(build-essential cmake ninja-build pkg-config git libsodium
 has wasm    && pkgs+=(emscripten dpkg-dev nodejs)
 has browser && pkgs+=(chromium)
 has synapse && pkgs+=(mmdebstrap curl)
+has gateway && pkgs+=(libcpp-httplib-dev libsqlite3-dev wrk nodejs curl python3)
 
 missing=()
 for p in "${pkgs[@]}"; do

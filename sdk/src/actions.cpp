@@ -15,7 +15,7 @@ constexpr std::array<ActionInfo, action_count> table{{
     {read_timeline, "read_timeline", Risk::high, R::filter, E::timeline, false, false},
     {read_state, "read_state", Risk::medium, R::filter, E::state, false, false},
     {send_message, "send_message", Risk::high, R::required, E::message, false, false},
-    {send_event, "send_event", Risk::medium, R::required, E::event, false, false},
+    {send_event, "send_event", Risk::high, R::required, E::event, false, false},
     {send_state, "send_state", Risk::critical, R::required, E::state, false, false},
     {redact, "redact", Risk::high, R::required, E::none, false, false},
     {join, "join", Risk::medium, R::required, E::none, false, false},

@@ -30,6 +30,12 @@ std::string rooms_text(const std::set<std::string>& rooms) {
 Request normalise(const Request& in) {
   Request r = in;
   if (r.action == Action::send_event && r.event_type == "m.room.message") r.action = Action::send_message;
+  // A redaction event is a deletion: it needs the redact action, not a send_event pattern.
+  if (r.action == Action::send_event && r.event_type == "m.room.redaction") {
+    r.action = Action::redact;
+    r.event_type.reset();
+    r.key.reset();
+  }
   if (r.action == Action::send_message && !r.event_type) r.event_type = "m.room.message";
   return r;
 }
@@ -48,12 +54,20 @@ Decision decide(const Scope& scope, const Request& r, const std::string& where) 
     return deny(Reason::room_required, action + " needs a room id");
   if (info.rooms != RoomUse::none && r.room_id && scope.rooms && !scope.rooms->count(*r.room_id))
     return deny(Reason::room_not_allowed, where + " allows only rooms " + rooms_text(*scope.rooms));
+  // A read across rooms (/sync) filtered to no rooms at all could return nothing: deny it, as
+  // describe() lists nothing for it.
+  if (info.rooms == RoomUse::filter && !r.room_id && scope.rooms && scope.rooms->empty())
+    return deny(Reason::room_not_allowed, where + " allows no rooms");
 
   if (info.events != EventUse::none && scope.events) {
     if (!r.event_type) {
       // A read with no type (e.g. /messages) is a read the caller filters to the patterns.
-      if (info.events == EventUse::timeline || (info.events == EventUse::state && r.action == Action::read_state))
+      // With no pattern for this action the filter would pass nothing: deny, as describe() does.
+      if (info.events == EventUse::timeline || (info.events == EventUse::state && r.action == Action::read_state)) {
+        if (scope.patterns_for(r.action).empty())
+          return deny(Reason::event_not_allowed, where + " allows no event types for " + action);
         return Decision{true, Reason::allowed, "allowed (filter events to the token's patterns)"};
+      }
       return deny(Reason::event_type_required, action + " needs an event type: " + where + " allows only some types");
     }
     if (!scope.events_allow(r.action, *r.event_type, r.key)) {

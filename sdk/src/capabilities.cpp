@@ -3,6 +3,7 @@
 #include <array>
 
 #include "mxscope/matrix.hpp"
+#include "payload.hpp"
 
 namespace mxscope {
 
@@ -104,7 +105,7 @@ CapabilityInfo parse_capability(std::string_view cap) {
     if (cap.starts_with(prefix)) {
       const std::string_view room = cap.substr(prefix.size());
       if (room == "*") info.kind = Kind::any_room;
-      else if (room.size() > 1 && room[0] == '!') {
+      else if (detail::valid_room_id(std::string(room))) {  // anything else could never be minted
         info.kind = Kind::room;
         info.room_id = std::string(room);
       }
@@ -123,6 +124,7 @@ CapabilityInfo parse_capability(std::string_view cap) {
       if (type.empty()) return info;
       Action action = p.action;
       if (action == Action::send_event && type == "m.room.message") action = Action::send_message;
+      if (action == Action::send_event && type == "m.room.redaction" && !key) action = Action::redact;
       info.kind = Kind::grant;
       info.action = action;
       if (action_info(action).events != EventUse::none) info.pattern = EventPattern{action, type, key};
@@ -188,6 +190,10 @@ std::vector<std::string> scope_to_capabilities(const Scope& scope) {
   };
   for (const auto& info : action_table()) {
     if (!scope.actions.contains(info.action) || info.root_only) continue;
+    if (info.action == Action::redact) {  // parse_capability reads this back as redact
+      out.push_back(std::string(prefixed[0].unstable) + "m.room.redaction");
+      continue;
+    }
     const std::string_view prefix = prefix_of(info.action);
     if (!prefix.empty()) {
       if (info.events == EventUse::none) {

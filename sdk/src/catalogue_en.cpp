@@ -17,7 +17,7 @@ constexpr std::array en{
     Entry{"action.read_timeline", "Read messages and other events in {rooms}"},
     Entry{"action.read_state", "See the name, settings and member list of {rooms}"},
     Entry{"action.send_message", "Send any kind of message in {rooms} that will appear to come from you"},
-    Entry{"action.send_event", "Send reactions, stickers and other events in {rooms} as you"},
+    Entry{"action.send_event", "Send any kind of event in {rooms} as you, including encrypted messages"},
     Entry{"action.send_state", "Change any setting of {rooms} for everyone, including who are admins"},
     Entry{"action.redact", "Delete messages in {rooms} as you"},
     Entry{"action.join", "Join {rooms} as you"},
@@ -54,7 +54,6 @@ constexpr std::array en{
 
     Entry{"send.m.reaction", "React to messages in {rooms} as you"},
     Entry{"send.m.sticker", "Post stickers in {rooms} as you"},
-    Entry{"send.m.room.redaction", "Delete messages in {rooms} as you"},
     Entry{"send.m.room.encrypted", "Send encrypted messages of any kind in {rooms} as you"},
     Entry{"send.other", "Post \"{type}\" data in {rooms} as you (app-specific)"},
 
@@ -89,6 +88,7 @@ constexpr std::array en{
     Entry{"todevice.send", "Send private device-to-device messages of type \"{type}\" as you"},
     Entry{"todevice.receive", "Receive private device-to-device messages of type \"{type}\""},
 
+    Entry{"key.main", "{text} (only the main entry)"},
     Entry{"key.only", "{text} (only the entry \"{key}\")"},
     Entry{"rooms.any", "any room you're in"},
     Entry{"rooms.list2", "{a} and {b}"},

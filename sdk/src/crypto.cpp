@@ -100,6 +100,12 @@ bool base64url_decode(std::string_view text, Bytes& out) {
   ensure_sodium();
   // A base64 length of 1 mod 4 can never be produced by an encoder.
   if (text.size() % 4 == 1) return false;
+  // libsodium 1.0.18 decodes every byte >= 0x80 as '_' instead of refusing it, which would give
+  // one token many texts. Only the URL-safe alphabet is accepted (found by tests/fuzz).
+  for (const char ch : text) {
+    const unsigned char c = static_cast<unsigned char>(ch);
+    if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_')) return false;
+  }
   out.assign(text.size() * 3 / 4 + 3, 0);
   std::size_t len = 0;
   const char* end = nullptr;

@@ -1,6 +1,8 @@
 #include "mxscope/describe.hpp"
 
-#include <ctime>
+#include <algorithm>
+
+#include <string>
 #include <vector>
 
 #include "catalogue.hpp"
@@ -25,6 +27,9 @@ std::string room_phrase(const Scope& s, const DescribeOptions& o) {
     auto it = o.room_names.find(id);
     names.push_back(it != o.room_names.end() && !it->second.empty() ? it->second : id);
   }
+  // No rooms at all (disjoint room caveats): describe() then lists no room permission, so the
+  // phrase is never shown. Without this, names.back() below reads an empty vector.
+  if (names.empty()) return std::string();
   if (names.size() == 1) return names[0];
   if (names.size() == 2) return say(o.language, "rooms.list2", {{"a", names[0]}, {"b", names[1]}});
   std::string list;
@@ -40,15 +45,25 @@ std::string duration(const DescribeOptions& o, std::int64_t secs) {
   return d == 1 ? say(o.language, "duration.day") : say(o.language, "duration.days", {{"n", std::to_string(d)}});
 }
 
-// "14:02 UTC" when within a day of now, otherwise "2026-11-25 14:02 UTC".
+// "14:02 UTC" when within a day of now, otherwise "2026-11-25 14:02 UTC". Formatted by hand
+// (civil-from-days, H. Hinnant) rather than gmtime_r + strftime: in the WebAssembly build those
+// are JavaScript library code (~3 KB gzip with timezone support nobody here needs).
 std::string clock_text(std::int64_t at, std::int64_t now) {
-  std::time_t t = static_cast<std::time_t>(at);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  const bool near = at - now < 86400 && now - at < 86400;
-  std::strftime(buf, sizeof buf, near ? "%H:%M UTC" : "%Y-%m-%d %H:%M UTC", &tm);
-  return buf;
+  auto two = [](std::int64_t v) { return std::string(v < 10 ? "0" : "") + std::to_string(v); };
+  const std::int64_t days = (at >= 0 ? at : at - 86399) / 86400;
+  const std::int64_t secs = at - days * 86400;
+  std::string text = two(secs / 3600) + ":" + two(secs / 60 % 60) + " UTC";
+  if (at - now < 86400 && now - at < 86400) return text;
+  const std::int64_t z = days + 719468;
+  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const std::int64_t doe = z - era * 146097;
+  const std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const std::int64_t mp = (5 * doy + 2) / 153;
+  const std::int64_t day = doy - (153 * mp + 2) / 5 + 1;
+  const std::int64_t month = mp < 10 ? mp + 3 : mp - 9;
+  const std::int64_t year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  return std::to_string(year) + "-" + two(month) + "-" + two(day) + " " + text;
 }
 
 // The catalogue id and risk for one narrowed permission; `specific` is false when the generic
@@ -57,6 +72,13 @@ struct Line {
   std::string text;
   Risk risk;
 };
+
+// "(only the entry "k")". The empty state key is where well-known room settings live (name,
+// topic, ...), so for those it adds nothing; for app types it is "the main entry".
+std::string key_suffix(const std::string& lang, const std::string& text, const EventPattern& p, const std::string& prefix) {
+  if (p.key->empty()) return catalogue_has(lang, prefix + p.type) && p.type != "*" ? text : say(lang, "key.main", {{"text", text}});
+  return say(lang, "key.only", {{"text", text}, {"key", *p.key}});
+}
 
 Line pattern_line(const Ctx& c, const EventPattern& p) {
   const auto& lang = c.o.language;
@@ -74,7 +96,7 @@ Line pattern_line(const Ctx& c, const EventPattern& p) {
     case Action::send_event:
       if (any_type) return {say(lang, "action.send_event", {{"rooms", c.rooms}}), base};
       if (p.type == "m.reaction" || p.type == "m.sticker") return {pick("send.", p.type, "send.other"), Risk::low};
-      if (p.type == "m.room.redaction" || p.type == "m.room.encrypted") return {pick("send.", p.type, "send.other"), Risk::high};
+      if (p.type == "m.room.encrypted") return {pick("send.", p.type, "send.other"), Risk::high};
       return {pick("send.", p.type, "send.other"), Risk::medium};
     case Action::send_state: {
       if (any_type && !p.key) return {say(lang, "action.send_state", {{"rooms", c.rooms}}), Risk::critical};
@@ -84,7 +106,7 @@ Line pattern_line(const Ctx& c, const EventPattern& p) {
                p.type == "m.room.encryption" || p.type == "im.vector.modular.widgets")
         r = Risk::high;
       std::string text = any_type ? say(lang, "action.send_state", {{"rooms", c.rooms}}) : pick("state.", p.type, "state.other");
-      if (p.key) text = say(lang, "key.only", {{"text", text}, {"key", *p.key}});
+      if (p.key) text = key_suffix(lang, text, p, "state.");
       return {text, r};
     }
     case Action::read_timeline:
@@ -96,7 +118,7 @@ Line pattern_line(const Ctx& c, const EventPattern& p) {
       if (any_type && !p.key) return {say(lang, "action.read_state", {{"rooms", c.rooms}}), base};
       Risk r = p.type == "m.room.member" || p.type == "m.room.create" || any_type ? Risk::medium : Risk::low;
       std::string text = any_type ? say(lang, "action.read_state", {{"rooms", c.rooms}}) : pick("seestate.", p.type, "seestate.other");
-      if (p.key) text = say(lang, "key.only", {{"text", text}, {"key", *p.key}});
+      if (p.key) text = key_suffix(lang, text, p, "seestate.");
       return {text, r};
     }
     case Action::send_to_device:
@@ -138,17 +160,19 @@ std::vector<Sentence> describe(const Scope& scope, const DescribeOptions& o) {
   }
 
 
-  if (scope.not_before && *scope.not_before > o.now)
-    out.push_back({SentenceKind::time, Risk::low, say(o.language, "time.from", {{"at", clock_text(*scope.not_before, o.now)}}), {}, {}});
+  // Token times are at most 2^40; clamping an absurd caller clock keeps the arithmetic defined.
+  const std::int64_t now = std::clamp<std::int64_t>(o.now, -(std::int64_t{1} << 50), std::int64_t{1} << 50);
+  if (scope.not_before && *scope.not_before > now)
+    out.push_back({SentenceKind::time, Risk::low, say(o.language, "time.from", {{"at", clock_text(*scope.not_before, now)}}), {}, {}});
   if (!scope.not_after) {
     out.push_back({SentenceKind::time, Risk::high, say(o.language, "time.never"), {}, {}});
-  } else if (*scope.not_after <= o.now) {
-    out.push_back({SentenceKind::time, Risk::low, say(o.language, "time.expired", {{"duration", duration(o, o.now - *scope.not_after)}}), {}, {}});
+  } else if (*scope.not_after <= now) {
+    out.push_back({SentenceKind::time, Risk::low, say(o.language, "time.expired", {{"duration", duration(o, now - *scope.not_after)}}), {}, {}});
   } else {
-    const std::int64_t left = *scope.not_after - o.now;
+    const std::int64_t left = *scope.not_after - now;
     const Risk r = left <= 86400 ? Risk::low : left <= 31 * 86400 ? Risk::medium : Risk::high;
     out.push_back({SentenceKind::time, r,
-                   say(o.language, "time.expires_in", {{"duration", duration(o, left)}, {"at", clock_text(*scope.not_after, o.now)}}), {}, {}});
+                   say(o.language, "time.expires_in", {{"duration", duration(o, left)}, {"at", clock_text(*scope.not_after, now)}}), {}, {}});
   }
   if (scope.name) out.push_back({SentenceKind::name, Risk::low, say(o.language, "name.labelled", {{"name", *scope.name}}), {}, {}});
   out.push_back(scope.sealed ? Sentence{SentenceKind::delegation, Risk::low, say(o.language, "delegation.sealed"), {}, {}}

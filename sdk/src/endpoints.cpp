@@ -173,6 +173,9 @@ EndpointMatch map_endpoint(std::string_view method, std::string_view path) {
   for (auto raw : split(path)) {
     std::string seg;
     if (!percent_decode(raw, seg)) return m;  // undecodable: unknown, denied to subtokens
+    // "..", "." and empty segments could be normalised by a proxy or server into another
+    // endpoint than the one mapped here (media/download/x/../../v3/room_keys/keys): unknown.
+    if (seg.empty() || seg == "." || seg == "..") return m;
     segs.push_back(std::move(seg));
   }
   std::string joined;
@@ -191,6 +194,10 @@ EndpointMatch map_endpoint(std::string_view method, std::string_view path) {
     if (req.action == send_event && req.event_type == "m.room.message") {
       req.action = send_message;
       m.needs_msgtype = true;
+    }
+    if (req.action == send_event && req.event_type == "m.room.redaction") {
+      req.action = redact;  // a redaction sent as an event is still a deletion
+      req.event_type.reset();
     }
     if (req.action == read_state && (route.pattern.ends_with("members")))
       req.event_type = "m.room.member";

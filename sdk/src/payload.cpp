@@ -39,6 +39,8 @@ void put_name(Bytes& out, const std::string& s) {
   put_string(out, s);
 }
 
+bool printable(const std::string& s);
+
 std::string read_name(Reader& v) {
   const std::uint64_t n = v.varint();
   if (n == 0) {
@@ -51,6 +53,7 @@ std::string read_name(Reader& v) {
   std::string s(reinterpret_cast<const char*>(at), static_cast<std::size_t>(n));
   for (std::size_t i = 1; i < common_count; ++i)
     if (common_names[i] == s) malformed("common name written out in full");
+  if (!printable(s)) malformed("control character in an event type or key");  // they reach prompts and logs
   return s;
 }
 
@@ -217,6 +220,12 @@ Payload decode_payload(const std::uint8_t* data, std::size_t size) {
           EventPattern e{static_cast<Action>(a), read_name(v), std::nullopt};
           if (e.type.empty()) malformed("empty event type");
           if (flags) e.key = read_name(v);
+          // One way to say each thing: m.room.message sends are send_message patterns and
+          // redactions are the redact action, so no pattern can dodge their limits.
+          if (e.action == Action::send_message && e.type != "m.room.message" && e.type != "*")
+            malformed("a send_message pattern is about m.room.message");
+          if (e.action == Action::send_event && (e.type == "m.room.message" || e.type == "m.room.redaction"))
+            malformed("send m.room.message through send_message and redactions through redact");
           if (!events.empty() && !(events.back() < e)) malformed("event patterns out of order or repeated");
           if (events.size() == max_list) malformed("too many event patterns");
           events.push_back(std::move(e));

@@ -1,6 +1,7 @@
 #include "mxscope/revocation.hpp"
 
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -12,6 +13,11 @@ namespace mxscope {
 
 namespace {
 constexpr std::string_view header = "# mxscope revocations v1";
+}
+
+std::strong_ordering RevocationId::operator<=>(const RevocationId& other) const noexcept {
+  const int c = std::memcmp(bytes.data(), other.bytes.data(), bytes.size());
+  return c < 0 ? std::strong_ordering::less : c > 0 ? std::strong_ordering::greater : std::strong_ordering::equal;
 }
 
 std::string RevocationId::to_hex() const { return detail::hex_encode(bytes.data(), bytes.size()); }

@@ -8,6 +8,15 @@ namespace {
 bool type_covers(const std::string& outer, const std::string& inner) { return outer == "*" || outer == inner; }
 }  // namespace
 
+std::strong_ordering EventPattern::operator<=>(const EventPattern& other) const noexcept {
+  if (action != other.action) return action < other.action ? std::strong_ordering::less : std::strong_ordering::greater;
+  if (const int c = type.compare(other.type); c != 0) return c < 0 ? std::strong_ordering::less : std::strong_ordering::greater;
+  if (key.has_value() != other.key.has_value()) return key ? std::strong_ordering::greater : std::strong_ordering::less;
+  if (!key) return std::strong_ordering::equal;
+  const int c = key->compare(*other.key);
+  return c < 0 ? std::strong_ordering::less : c > 0 ? std::strong_ordering::greater : std::strong_ordering::equal;
+}
+
 bool EventPattern::covers(const EventPattern& other) const {
   if (action != other.action || !type_covers(type, other.type)) return false;
   if (!key) return true;
@@ -35,10 +44,12 @@ Scope Scope::unrestricted() {
 }
 
 void Scope::narrow(const Caveats& block) {
-  if (block.actions) {
+  // Any restriction of what or where makes this a scoped token: account powers never survive it.
+  if (block.actions || block.rooms || block.events) {
     full_account = false;
-    actions = actions & (*block.actions - ActionSet{Action::account});
+    actions.remove(Action::account);
   }
+  if (block.actions) actions = actions & *block.actions;
   if (block.rooms) {
     if (!rooms) {
       rooms = block.rooms;

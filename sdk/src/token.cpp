@@ -32,6 +32,14 @@ std::string pattern_text(const EventPattern& p) {
 }
 
 void check_caveat_values(const Caveats& c) {
+  // The same limits the parser enforces, so the SDK never mints a token it would then reject.
+  constexpr std::size_t max_list = 64, max_string = 255;
+  if (c.rooms && c.rooms->size() > max_list) throw Error(Errc::invalid_argument, "a block names at most 64 rooms");
+  if (c.events && c.events->size() > max_list) throw Error(Errc::invalid_argument, "a block has at most 64 event patterns");
+  if (c.events)
+    for (const auto& e : *c.events)
+      if (e.type.size() > max_string || (e.key && e.key->size() > max_string))
+        throw Error(Errc::invalid_argument, "event types and keys are at most 255 bytes");
   if (c.rooms)
     for (const auto& r : *c.rooms)
       if (!valid_room_id(r)) throw Error(Errc::invalid_argument, "not a room id (expected !opaque:server): " + r);
@@ -52,6 +60,23 @@ void check_caveat_values(const Caveats& c) {
 }
 
 // Whether a new block asks for more than the parent's scope; names the first thing too broad.
+// An events caveat restricts every event-bearing action (docs/token-format.md §8), so a block
+// that allows such an action but names no pattern for it would silently allow none of it.
+// Say so at mint time instead of handing out a token that surprises its user.
+void check_patterns_name_allowed_actions(const Scope& parent, const Caveats& c) {
+  if (!c.events) return;
+  const ActionSet allowed = c.actions ? (*c.actions & parent.actions) : parent.actions;
+  std::string missing;
+  for (const auto& row : action_table()) {
+    if (row.root_only || row.events == EventUse::none || !allowed.contains(row.action)) continue;
+    const bool named = std::any_of(c.events->begin(), c.events->end(), [&](const EventPattern& e) { return e.action == row.action; });
+    if (!named) missing += (missing.empty() ? "" : ", ") + std::string(row.name);
+  }
+  if (!missing.empty())
+    throw Error(Errc::invalid_argument, "the block's event patterns name nothing for " + missing +
+                                            ", so it could do none of it: add a pattern (type \"*\" for any) or leave those actions out");
+}
+
 void check_within(const Scope& parent, const Caveats& c) {
   if (c.actions) {
     const ActionSet extra = *c.actions - parent.actions;
@@ -79,6 +104,21 @@ void check_within(const Scope& parent, const Caveats& c) {
   }
   if (parent.not_before && c.not_before && *c.not_before < *parent.not_before)
     throw Error(Errc::scope_too_broad, "not_before is earlier than the parent token's not_before");
+}
+
+// Encodes a block's payload and reads it back the way every verifier will: a value the decoder
+// refuses (control characters, strings over 255 bytes, more than 64 rooms or patterns) is refused
+// here, instead of producing a token that nobody can parse. Keeps what the decoder keeps (unknown
+// action bits are dropped), so the token in memory matches the token parsed from its text.
+void encode_block(Token::Impl::Block& b) {
+  b.payload = encode_payload(b.decoded);
+  try {
+    b.decoded = decode_payload(b.payload.data(), b.payload.size());
+  } catch (const Error& e) {
+    std::string what = e.what();
+    if (what.starts_with("malformed token: ")) what.erase(0, 17);
+    throw Error(Errc::invalid_argument, "cannot be put in a token: " + what);
+  }
 }
 
 std::shared_ptr<Token::Impl> copy_for_extension(const Token::Impl& from) {
@@ -154,6 +194,7 @@ Token Token::mint(const IssuerKey& issuer, const RootClaims& claims) {
   if (claims.device_id && (claims.device_id->empty() || claims.device_id->size() > 255))
     throw Error(Errc::invalid_argument, "a device id is 1 to 255 bytes");
   check_caveat_values(claims.caveats);
+  check_patterns_name_allowed_actions(Scope::unrestricted(), claims.caveats);
 
   auto impl = std::make_shared<Impl>();
   impl->key_id = issuer.id();
@@ -161,7 +202,7 @@ Token Token::mint(const IssuerKey& issuer, const RootClaims& claims) {
   b.decoded.user_id = claims.user_id;
   b.decoded.device_id = claims.device_id;
   b.decoded.caveats = claims.caveats;
-  b.payload = encode_payload(b.decoded);
+  encode_block(b);
 
   impl->next_seed = SecretBytes(secret_seed_bytes);
   random_bytes(impl->next_seed.data(), impl->next_seed.size());
@@ -179,7 +220,9 @@ Token Token::attenuate(const Caveats& caveats) const {
   if (impl_->blocks.size() >= max_blocks)
     throw Error(Errc::too_large, "a token has at most " + std::to_string(max_blocks) + " blocks");
   check_caveat_values(caveats);
-  check_within(claimed_scope(), caveats);
+  const Scope parent = claimed_scope();
+  check_within(parent, caveats);
+  check_patterns_name_allowed_actions(parent, caveats);
 
   auto impl = copy_for_extension(*impl_);
   const KeyPair current = keypair_from_seed(impl_->next_seed.data());
@@ -190,7 +233,7 @@ Token Token::attenuate(const Caveats& caveats) const {
   Impl::Block b;
   b.signer = current.pk;
   b.decoded.caveats = caveats;
-  b.payload = encode_payload(b.decoded);
+  encode_block(b);
   const std::size_t index = impl->blocks.size();
   b.signature = sign(current.sk, block_message(index, impl->key_id, &impl->blocks.back().signature, b.payload, next.pk));
   b.revocation_id = revocation_id_of(b.signature);
@@ -260,7 +303,8 @@ Token Token::parse(std::string_view text) {
   constexpr std::size_t max_text = 5 + ((max_token_bytes + crc_bytes) * 4 + 2) / 3;
   if (text.size() > max_text) throw Error(Errc::too_large, "token text is longer than any valid token");
   if (!text.starts_with(token_prefix)) {
-    if (text.size() > 3 && text.substr(0, 3) == "mxs" && text.find('_') != std::string_view::npos && text[3] != '1')
+    if (text.size() > 3 && text.substr(0, 3) == "mxs" && text.find('_') != std::string_view::npos && text[3] >= '0' &&
+        text[3] <= '9' && text[3] != '1')  // "mxs" and another digit, not a secret key (mxsk1_)
       throw Error(Errc::unsupported_version, "token text version is not supported (this build reads mxs1_)");
     throw Error(Errc::malformed_token, "malformed token: it must start with mxs1_");
   }
@@ -341,6 +385,11 @@ void verify_signatures(const Token::Impl& impl, const TrustedKeys& keys) {
 }
 
 void check_revocation_and_time(const Token& token, const Scope& scope, const VerifyOptions& o) {
+  // Token times are at most 2^40; clamping the caller's clock and skew keeps the arithmetic
+  // below from overflowing on absurd inputs without changing any real decision.
+  constexpr std::int64_t limit = std::int64_t{1} << 50;
+  const std::int64_t now = std::clamp<std::int64_t>(o.now, -limit, limit);
+  const std::int64_t skew = std::clamp<std::int64_t>(o.clock_skew, 0, limit);
   if (o.revoked) {
     const auto& blocks = token.impl().blocks;
     for (std::size_t i = 0; i < blocks.size(); ++i)
@@ -348,10 +397,10 @@ void check_revocation_and_time(const Token& token, const Scope& scope, const Ver
         throw Error(Errc::token_revoked, i == 0 ? "token is revoked (its whole login was revoked)"
                                                 : "token is revoked (block " + std::to_string(i) + " was revoked)");
   }
-  if (scope.not_after && o.now > *scope.not_after + o.clock_skew)
-    throw Error(Errc::token_expired, "token expired " + std::to_string(o.now - *scope.not_after) + " seconds ago");
-  if (scope.not_before && o.now < *scope.not_before - o.clock_skew)
-    throw Error(Errc::token_not_yet_valid, "token is not valid for another " + std::to_string(*scope.not_before - o.now) + " seconds");
+  if (scope.not_after && now > *scope.not_after + skew)
+    throw Error(Errc::token_expired, "token expired " + std::to_string(now - *scope.not_after) + " seconds ago");
+  if (scope.not_before && now < *scope.not_before - skew)
+    throw Error(Errc::token_not_yet_valid, "token is not valid for another " + std::to_string(*scope.not_before - now) + " seconds");
 }
 }  // namespace
 

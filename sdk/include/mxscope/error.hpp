@@ -1,4 +1,5 @@
-// mxscope — errors a caller can act on.
+/// @file
+/// mxscope — errors a caller can act on.
 #pragma once
 
 #include <stdexcept>
@@ -33,7 +34,9 @@ std::string_view code_name(Errc code) noexcept;
 /// Messages never contain token text or key material.
 class Error : public std::runtime_error {
  public:
+  /// `message` becomes what(); it is for people, and its wording may change between releases.
   Error(Errc code, const std::string& message) : std::runtime_error(message), code_(code) {}
+  /// The stable code to branch on (see code_name() for its string form).
   Errc code() const noexcept { return code_; }
 
  private:

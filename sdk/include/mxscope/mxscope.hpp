@@ -1,4 +1,5 @@
-// mxscope — scoped, attenuable, revocable Matrix tokens. Include this one header.
+/// @file
+/// mxscope — scoped, attenuable, revocable Matrix tokens. Include this one header.
 #pragma once
 
 #include "mxscope/actions.hpp"
@@ -12,7 +13,11 @@
 #include "mxscope/token.hpp"
 #include "mxscope/version.hpp"
 
+/// The mxscope SDK: mint, attenuate, verify and authorise scoped Matrix subtokens, and describe
+/// them in plain language. Every failure is thrown as mxscope::Error with a stable code.
+/// docs/token-format.md specifies the token format.
 namespace mxscope {
-/// Initialises libsodium. Called by every entry point that needs it; safe to call many times.
+/// Initialises libsodium. Called by every entry point that needs it; safe to call many times,
+/// from any thread. Throws Error(invalid_argument) if libsodium cannot initialise.
 void init();
 }

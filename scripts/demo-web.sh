@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# The web client, from a fresh Debian 12 machine, in one command: installs what is missing
+# (scripts/setup.sh), builds the WebAssembly SDK, starts the local Synapse with two demo users and
+# a demo room holding the example widgets, serves the client and the widgets on two loopback
+# origins, and prints the URL and the demo credentials. Ctrl-C stops everything it started
+# (a Synapse that was already running is left running).
+#
+# usage: scripts/demo-web.sh
+# env:   MXSCOPE_WEB_PORT (8470), MXSCOPE_WIDGET_PORT (8471), MXSCOPE_HS_PORT (18008, scripts/synapse.sh)
+#        MXSCOPE_SKIP_WASM_BUILD=1  use the dist/ that is there
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PORT=${MXSCOPE_WEB_PORT:-8470}
+WIDGET_PORT=${MXSCOPE_WIDGET_PORT:-8471}
+HS_URL=$(scripts/synapse.sh env | sed 's/^MXSCOPE_HS_URL=//')
+LOG=${TMPDIR:-/tmp}/mxscope-demo-web.log
+: >"$LOG"
+T0=$SECONDS
+
+say() { printf '  %s\n' "$*"; }
+ok() { printf '  \033[32m✓\033[0m %s\n' "$*"; }
+fail() {
+  printf '  \033[31m✗\033[0m %s\n' "$*" >&2
+  echo "    last lines of $LOG:" >&2
+  tail -n 25 "$LOG" | sed 's/^/    /' >&2
+  exit 1
+}
+# Runs a step quietly (its output goes to the log); on failure, shows the log's tail.
+quiet() { "$@" >>"$LOG" 2>&1; }
+port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+SERVER_PID=""
+STARTED_SYNAPSE=0
+cleanup() {
+  trap - INT TERM EXIT
+  echo
+  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
+    kill "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+    say "web servers stopped"
+  fi
+  if [ "$STARTED_SYNAPSE" = 1 ]; then
+    scripts/synapse.sh stop >>"$LOG" 2>&1 && say "Synapse stopped" || say "could not stop Synapse (scripts/synapse.sh stop)"
+  fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+echo "mxscope web demo"
+
+for p in "$PORT" "$WIDGET_PORT"; do
+  port_busy "$p" && fail "port $p is in use (another demo running?). Set MXSCOPE_WEB_PORT / MXSCOPE_WIDGET_PORT, or stop it."
+done
+
+quiet scripts/setup.sh wasm synapse || fail "machine set-up failed (scripts/setup.sh wasm synapse)"
+if ! command -v npm >/dev/null; then
+  quiet apt-get install -y -qq --no-install-recommends npm || fail "could not install npm"
+fi
+ok "machine ready: Debian packages, libsodium source, Synapse chroot"
+
+want=$(node -p 'require("./web/package.json").dependencies["matrix-widget-api"]')
+have=$(node -p 'try { require("./web/node_modules/matrix-widget-api/package.json").version } catch { "" }')
+if [ "$want" != "$have" ]; then
+  ( cd web && if [ -f package-lock.json ]; then npm ci --no-audit --no-fund --loglevel=error; else npm install --no-audit --no-fund --loglevel=error; fi ) >>"$LOG" 2>&1 ||
+    fail "npm could not install web/package.json"
+fi
+ok "web client packages (matrix-widget-api $want)"
+
+if [ "${MXSCOPE_SKIP_WASM_BUILD:-0}" != 1 ]; then
+  quiet scripts/build-wasm.sh || fail "the WebAssembly build failed (scripts/build-wasm.sh)"
+fi
+[ -f dist/web/mxscope-core.wasm ] || fail "dist/web is missing (scripts/build-wasm.sh)"
+ok "WebAssembly SDK built (dist/web)"
+
+if scripts/synapse.sh status >/dev/null 2>&1; then
+  ok "Synapse already running at $HS_URL (left running on exit)"
+else
+  quiet scripts/synapse.sh start || fail "Synapse did not start (scripts/synapse.sh start)"
+  STARTED_SYNAPSE=1
+  ok "Synapse started at $HS_URL"
+fi
+
+# Register the demo users only when they cannot log in yet (registration is the slow part).
+for pair in alice:alicepass bob:bobpass; do
+  u=${pair%%:*} pw=${pair#*:}
+  if ! curl -sf -o /dev/null -X POST "$HS_URL/_matrix/client/v3/login" -H 'Content-Type: application/json' \
+      -d "{\"type\":\"m.login.password\",\"identifier\":{\"type\":\"m.id.user\",\"user\":\"$u\"},\"password\":\"$pw\"}"; then
+    quiet scripts/synapse.sh register "$u" "$pw" || fail "could not register $u"
+  fi
+done
+ok "demo users alice and bob"
+
+MXSCOPE_HS_URL=$HS_URL node web/serve.mjs --port "$PORT" --widget-port "$WIDGET_PORT" --demo >>"$LOG" 2>&1 &
+SERVER_PID=$!
+for _ in $(seq 1 100); do
+  curl -sf -o /dev/null "http://127.0.0.1:$PORT/config.json" && break
+  kill -0 "$SERVER_PID" 2>/dev/null || fail "the web server exited (node web/serve.mjs)"
+  sleep 0.1
+done
+curl -sf -o /dev/null "http://127.0.0.1:$PORT/config.json" || fail "the web server does not answer on port $PORT"
+ok "client and widgets served on two loopback origins"
+
+room=$(node web/demo-setup.mjs --homeserver "$HS_URL" --widgets "http://127.0.0.1:$WIDGET_PORT" 2>>"$LOG") || fail "could not set up the demo room"
+ok "demo room: $room"
+
+cat <<TXT
+
+  Ready in $((SECONDS - T0)) s.  Open:
+
+      http://127.0.0.1:$PORT/
+
+  Sign in as    alice / alicepass      (a second account: bob / bobpass)
+  Homeserver    $HS_URL   (Synapse, server name "localhost")
+  Widgets from  http://127.0.0.1:$WIDGET_PORT   (another origin, as they would be in real life)
+
+  Try: open "Demo room", open the Notifier on the right and allow it, press its Send button;
+  open the Room admin tool and see what it asks for; then Permissions (bottom left) to revoke.
+
+  Ctrl-C stops the web servers$([ "$STARTED_SYNAPSE" = 1 ] && echo " and Synapse").  Log: $LOG
+TXT
+
+wait "$SERVER_PID"

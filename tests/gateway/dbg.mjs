@@ -1,0 +1,17 @@
+import * as sdk from "matrix-js-sdk";
+import { logger } from "matrix-js-sdk/lib/logger.js";
+logger.setLevel("silent");
+import { startGateway, registerOnSynapse, unique, mint, call, login, createRoom } from "./helpers.mjs";
+const gw = await startGateway();
+const u = unique("dbg"); const uid = await registerOnSynapse(u, "pw");
+const l = await login(gw, u, "pw");
+const a = await createRoom(gw, l.access_token, {name: "A"});
+const sub = await mint(gw, l.access_token, { actions: ["read_timeline", "read_state", "send_message", "identity"], rooms: [a] });
+const c = sdk.createClient({ baseUrl: gw.url, accessToken: sub.token, userId: uid, deviceId: l.device_id });
+await c.sendTextMessage(a, "x"); await c.sendTextMessage("!zzz:localhost", "y").catch(e=>console.log("rej", e.errcode)); await c.createRoom({}).catch(e=>console.log("rej2", e.errcode));
+const ready = new Promise((res) => c.on(sdk.ClientEvent.Sync, (s) => { if (s === "PREPARED") res(); }));
+await c.startClient({ initialSyncLimit: 20 });
+await ready;
+console.log("rooms", c.getRooms().map((r) => r.roomId), a);
+c.stopClient();
+await gw.stop(); console.log(gw.log().split("\n").filter(l=>l.includes("sync")||l.includes("filter")).join("\n"));

@@ -1,0 +1,102 @@
+// The sign-in screen: user name + password against a homeserver (the local Synapse by default).
+import { h } from "../lib/dom.mjs";
+import { MatrixError, NetworkError } from "../lib/matrix.mjs";
+
+function explain(e, baseUrl) {
+  if (e instanceof NetworkError) return `Can't reach the homeserver at ${baseUrl}. Is it running? (scripts/synapse.sh start)`;
+  if (e instanceof MatrixError) {
+    if (e.errcode === "M_FORBIDDEN") return "Wrong user name or password.";
+    if (e.errcode === "M_USER_DEACTIVATED") return "This account has been deactivated.";
+    if (e.errcode === "M_LIMIT_EXCEEDED") return "Too many attempts. Wait a moment and try again.";
+    return `The homeserver refused: ${e.message}`;
+  }
+  return `Something went wrong: ${e?.message ?? e}`;
+}
+
+export function loginView({ config, notice, onLogin }) {
+  const user = h("input#login-user", { name: "username", autocomplete: "username", required: true, autocapitalize: "none", spellcheck: "false", placeholder: "alice" });
+  const password = h("input#login-password", { name: "password", type: "password", autocomplete: "current-password", required: true });
+  const server = h("input#login-server", { name: "homeserver", type: "url", required: true, value: config.homeserver });
+  const error = h("p.form-error", { role: "alert", hidden: true });
+  const submit = h("button.btn.primary.wide", { type: "submit" }, "Sign in");
+
+  const form = h(
+    "form.login-form",
+    {
+      novalidate: true,
+      async onsubmit(ev) {
+        ev.preventDefault();
+        error.hidden = true;
+        const name = user.value.trim().replace(/^@/, "").split(":")[0];
+        if (!name || !password.value) {
+          error.textContent = "Enter your user name and password.";
+          error.hidden = false;
+          (name ? password : user).focus();
+          return;
+        }
+        let baseUrl;
+        try {
+          baseUrl = new URL(server.value.trim()).toString().replace(/\/+$/, "");
+        } catch {
+          error.textContent = "The homeserver address isn't a valid URL.";
+          error.hidden = false;
+          return;
+        }
+        submit.disabled = true;
+        submit.textContent = "Signing in…";
+        form.setAttribute("aria-busy", "true");
+        try {
+          await onLogin({ baseUrl, user: name, password: password.value });
+        } catch (e) {
+          error.textContent = explain(e, baseUrl);
+          error.hidden = false;
+          submit.disabled = false;
+          submit.textContent = "Sign in";
+          form.removeAttribute("aria-busy");
+          password.select();
+        }
+      },
+    },
+    h("label", { for: "login-user" }, "User name"),
+    user,
+    h("label", { for: "login-password" }, "Password"),
+    password,
+    h(
+      "details.server",
+      h("summary", "Homeserver ", h("span.muted", new URL(config.homeserver).host)),
+      h("label", { for: "login-server" }, "Homeserver address"),
+      server,
+    ),
+    error,
+    submit,
+  );
+
+  const demo = config.demo?.users?.length
+    ? h(
+        "aside.demo-hint",
+        { "aria-label": "Demo accounts" },
+        h("strong", "Demo accounts"),
+        h(
+          "ul",
+          config.demo.users.map((u) =>
+            h("li", h("button.linklike", { type: "button", onclick: () => { user.value = u.user; password.value = u.password; submit.focus(); } }, `${u.user} / ${u.password}`)),
+          ),
+        ),
+      )
+    : null;
+
+  const view = h(
+    "div.login-screen",
+    h(
+      "main.login-card",
+      h("div.brand.big", h("span.logo", { "aria-hidden": "true" }), h("span", "mxscope"), h("span.brand-sub", "web")),
+      h("h1", "Sign in"),
+      h("p.lede", "Chat on Matrix. Widgets you open act with their own short-lived pass, limited to what you allow, and you can revoke it at any time."),
+      notice ? h(`p.notice.${notice.kind ?? "info"}`, { role: notice.kind === "error" ? "alert" : "status" }, notice.text) : null,
+      form,
+      demo,
+    ),
+  );
+  queueMicrotask(() => user.focus());
+  return view;
+}

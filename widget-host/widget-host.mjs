@@ -1,0 +1,104 @@
+// The entry point a web client uses: one WidgetHost per logged-in session, one HostedWidget per
+// embedded widget.
+import { HostedWidget } from "./hosted-widget.mjs";
+import { GrantStore } from "./grants.mjs";
+
+const FIVE_MINUTES = 5 * 60 * 1000;
+
+export class WidgetHost {
+  /**
+   * @param {object} o
+   * @param {object} o.client        a WidgetHostClient (FetchClient, MatrixJsSdkClient, ...)
+   * @param {string} o.rootToken     the client's mxscope root token (widget tokens are minted from it)
+   * @param {object} o.verifier      an mxscope Verifier trusting the root's issuer, holding `revoked`
+   * @param {object} o.revoked       the RevocationSet the verifier consults (closing adds to it)
+   * @param {object} [o.prompter]    {capabilities(request), openId(request)}; default: the DOM prompt
+   * @param {GrantStore} [o.grants]  remembered grants (default: in memory)
+   * @param {Record<string,string>} [o.roomNames]  room id -> name, for sentences
+   * @param {number} [o.tokenLifetimeMs]  widget token lifetime, renewed while open (default 5 min)
+   * @param {(uri: string, w: HostedWidget) => Promise<void>|void} [o.onNavigate]
+   * @param {boolean} [o.tokenInUrl]  fill $matrix_access_token for widgets with a remembered grant
+   * @param {Window} [o.window]  @param {Document} [o.document]
+   */
+  constructor(o) {
+    for (const k of ["client", "rootToken", "verifier", "revoked"]) if (!o?.[k]) throw new TypeError(`WidgetHost needs ${k}`);
+    this.client = o.client;
+    this.rootToken = o.rootToken;
+    this.verifier = o.verifier;
+    this.revoked = o.revoked;
+    this.window = o.window ?? globalThis.window ?? globalThis;
+    this.document = o.document ?? globalThis.document;
+    this.grants = o.grants ?? new GrantStore();
+    this.roomNames = { ...(o.roomNames ?? {}) };
+    this.tokenLifetimeMs = o.tokenLifetimeMs ?? FIVE_MINUTES;
+    this.onNavigate = o.onNavigate ?? (() => {});
+    this.tokenInUrl = !!o.tokenInUrl;
+    this.userId = o.userId ?? o.client.userId;
+    this.deviceId = o.deviceId ?? o.client.deviceId;
+    this.displayName = o.displayName;
+    this.baseUrl = o.baseUrl ?? o.client.baseUrl;
+    this.theme = o.theme;
+    this.language = o.language;
+    this.parentUrl = o.parentUrl ?? String(this.window.location?.href ?? "http://localhost/").split("#")[0];
+    this.now = o.now ?? (() => Date.now());
+    this.clock = o.clock ?? (() => globalThis.performance?.now() ?? Date.now());
+    this.prompter = o.prompter ?? null;
+    this.widgets = new Set();
+    this.knownRooms = o.knownRooms ?? null;
+
+    // Leaving the page ends every widget session (and revokes its tokens) at once.
+    this.onPageHide = () => this.closeAll("unload");
+    this.window.addEventListener?.("pagehide", this.onPageHide);
+    this.window.addEventListener?.("beforeunload", this.onPageHide);
+    // An iframe taken out of the document by anyone ends its session too.
+    if (typeof this.window.MutationObserver === "function" && this.document) {
+      this.observer = new this.window.MutationObserver(() => {
+        for (const w of this.widgets) if (w.iframe && !w.iframe.isConnected) w.close("removed");
+      });
+      this.observer.observe(this.document.documentElement, { childList: true, subtree: true });
+    }
+  }
+
+  /**
+   * Embeds a widget in `container` for `roomId`.
+   * @param {object} definition  m.widget content: {id, url, name?, type?, creatorUserId?, data?, waitForIframeLoad?}
+   * @returns {HostedWidget}
+   */
+  embed(definition, { roomId, container }) {
+    if (!this.prompter) throw new Error("WidgetHost needs a prompter (e.g. domPrompter() from prompt-dom.mjs)");
+    const w = new HostedWidget(this, definition, { roomId });
+    w.open(container);
+    return w;
+  }
+
+  track(w) {
+    this.widgets.add(w);
+  }
+  untrack(w) {
+    this.widgets.delete(w);
+  }
+
+  closeAll(reason = "closed") {
+    for (const w of [...this.widgets]) w.close(reason);
+  }
+
+  /** Room names for sentences: given ones first, then the client's (cached). */
+  async roomNamesFor(roomIds) {
+    const missing = roomIds.filter((id) => id && !(id in this.roomNames));
+    await Promise.all(
+      missing.map(async (id) => {
+        const name = typeof this.client.getRoomName === "function" ? await this.client.getRoomName(id) : null;
+        this.roomNames[id] = name || id;
+      }),
+    );
+    return this.roomNames;
+  }
+
+  /** Stops listening to the page (widgets are closed). */
+  dispose() {
+    this.closeAll("closed");
+    this.window.removeEventListener?.("pagehide", this.onPageHide);
+    this.window.removeEventListener?.("beforeunload", this.onPageHide);
+    this.observer?.disconnect();
+  }
+}
