@@ -18,9 +18,14 @@ LOG=${TMPDIR:-/tmp}/mxscope-demo-web.log
 : >"$LOG"
 T0=$SECONDS
 
-say() { printf '  %s\n' "$*"; }
-ok() { printf '  \033[32m✓\033[0m %s\n' "$*"; }
+# On a terminal a step shows "… doing" until its "✓ done" line replaces it; in a log, both stay.
+PENDING=0
+clear_pending() { [ "$PENDING" = 1 ] && printf '\r\033[K'; PENDING=0; }
+say() { clear_pending; printf '  %s\n' "$*"; }
+doing() { if [ -t 1 ]; then printf '  … %s' "$*"; PENDING=1; else printf '  … %s\n' "$*"; fi; }
+ok() { clear_pending; printf '  \033[32m✓\033[0m %s\n' "$*"; }
 fail() {
+  clear_pending
   printf '  \033[31m✗\033[0m %s\n' "$*" >&2
   echo "    last lines of $LOG:" >&2
   tail -n 25 "$LOG" | sed 's/^/    /' >&2
@@ -35,8 +40,8 @@ STARTED_SYNAPSE=0
 cleanup() {
   trap - INT TERM EXIT
   echo
-  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
-    kill "$SERVER_PID" 2>/dev/null || true
+  if [ -n "$SERVER_PID" ]; then
+    kill "$SERVER_PID" 2>/dev/null || true   # gone already when Ctrl-C reached it too
     wait "$SERVER_PID" 2>/dev/null || true
     say "web servers stopped"
   fi
@@ -53,6 +58,7 @@ for p in "$PORT" "$WIDGET_PORT"; do
   port_busy "$p" && fail "port $p is in use (another demo running?). Set MXSCOPE_WEB_PORT / MXSCOPE_WIDGET_PORT, or stop it."
 done
 
+doing "checking the machine (the first time installs packages and builds a Synapse chroot: a few minutes)"
 quiet scripts/setup.sh wasm synapse || fail "machine set-up failed (scripts/setup.sh wasm synapse)"
 if ! command -v npm >/dev/null; then
   quiet apt-get install -y -qq --no-install-recommends npm || fail "could not install npm"
@@ -68,6 +74,7 @@ fi
 ok "web client packages (matrix-widget-api $want)"
 
 if [ "${MXSCOPE_SKIP_WASM_BUILD:-0}" != 1 ]; then
+  doing "building the WebAssembly SDK (seconds when nothing changed)"
   quiet scripts/build-wasm.sh || fail "the WebAssembly build failed (scripts/build-wasm.sh)"
 fi
 [ -f dist/web/mxscope-core.wasm ] || fail "dist/web is missing (scripts/build-wasm.sh)"

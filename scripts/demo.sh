@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
-# The main job, from a fresh Debian 12 machine: set up, build, and walk through what mxscope does:
-# mint a root token, hand a bot a scoped subtoken, read its plain-language description, verify,
-# authorise, revoke. Idempotent; fast the second time.
+# The main job, from a fresh Debian 12 machine (idempotent; seconds the second time):
+#   scripts/demo.sh          the web client with widgets, served on loopback against a local Synapse
+#                            (prints the URL and demo accounts; Ctrl-C stops everything it started)
+#   scripts/demo.sh native   the native walk-through: mint, attenuate, describe, verify, authorise, revoke
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh native >/dev/null
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build build --target mxscope-example >/dev/null
-exec ./build/mxscope-example
+if [ "${1:-}" = native ]; then
+  scripts/setup.sh native >/dev/null
+  cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+  cmake --build build --target mxscope-example >/dev/null
+  exec ./build/mxscope-example
+fi
+exec scripts/demo-web.sh "$@"

@@ -27,6 +27,11 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-if has wasm; then scripts/libsodium-src.sh; fi
+if has wasm; then
+  # The npm package and its tests need Node >= 20 (the machines ship NodeSource's 20.x).
+  node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+  [ "$node_major" -ge 20 ] || { echo "setup: Node >= 20 is required (found $(node -v 2>/dev/null || echo none))" >&2; exit 1; }
+  scripts/libsodium-src.sh >/dev/null
+fi
 if has synapse; then scripts/synapse.sh setup; fi
 echo "setup: ok (${parts[*]})"
