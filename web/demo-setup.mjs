@@ -83,7 +83,7 @@ export async function setupDemo({ homeserver, widgetOrigin, users = DEMO_USERS, 
     if (created && messages) {
       const say = (who, body) => cs(hs, "PUT", `/_matrix/client/v3/rooms/${enc(roomId)}/send/m.room.message/${Date.now()}${Math.random()}`, who.access_token, { msgtype: "m.text", body });
       await say(alice, "Welcome to the mxscope demo room.");
-      await say(bob, "Open a widget on the right: it asks first, and only gets what you tick.");
+      await say(bob, "Open a widget from the Widgets panel: it asks first, and only gets what you tick.");
     }
 
     if (widgets) {

@@ -177,7 +177,7 @@ test("Permissions: every live pass in plain language, remembered approvals, and 
   await notifier.waitFor({ state: "detached" });
   assert.equal(await verify(token), "token_revoked");
   const ended = page.locator('[data-section="ended"] li', { hasText: "Notifier" });
-  assert.match(await ended.innerText(), /its pass is refused/);
+  assert.match(await ended.innerText(), /its pass is now refused \(revoked\)/);
   assert.equal(page.frames().filter((f) => f.url().includes("/examples/widgets/notifier/")).length, 0);
 
   // Revoke the remembered HUD approval: it is forgotten and the open HUD loses its pass too.

@@ -70,7 +70,7 @@ export function duration(ms) {
   const s = Math.round(ms / 1000);
   if (s < 60) return `${s} s`;
   const m = Math.floor(s / 60);
-  if (m < 10) return `${m} min ${s % 60} s`;
+  if (m < 10) return s % 60 ? `${m} min ${s % 60} s` : `${m} min`;
   if (m < 120) return `${m} min`;
   const hrs = Math.floor(m / 60);
   if (hrs < 48) return `${hrs} h ${m % 60 ? `${m % 60} min` : ""}`.trim();

@@ -31,7 +31,7 @@ export class Widgets extends EventTarget {
       rootToken: login.rootToken,
       verifier: this.verifier,
       revoked: this.revoked,
-      prompter: domPrompter(),
+      prompter: domPrompter({ onShown: () => this.#changed() }),
       grants: this.grants,
       roomNames: {},
       knownRooms: [],

@@ -130,7 +130,7 @@ export class Dock {
       h(
         "header.widget-card-head",
         h("div.widget-card-title", h("strong", content.name || "Widget"), h("span.muted", host)),
-        h("a.btn.small.ghost", { href: "#/permissions", dataset: { action: "permissions" } }, "Permissions"),
+        h("a.btn.small.ghost", { href: "#/permissions", dataset: { action: "permissions" }, "aria-label": `Permissions of ${content.name || "this widget"}` }, "Permissions"),
         closeBtn,
       ),
       h("div.widget-card-status", status),

@@ -14,7 +14,7 @@ function explain(e, baseUrl) {
 }
 
 export function loginView({ config, notice, onLogin }) {
-  const user = h("input#login-user", { name: "username", autocomplete: "username", required: true, autocapitalize: "none", spellcheck: "false", placeholder: "alice" });
+  const user = h("input#login-user", { name: "username", autocomplete: "username", required: true, autocapitalize: "none", spellcheck: "false", placeholder: "e.g. alice" });
   const password = h("input#login-password", { name: "password", type: "password", autocomplete: "current-password", required: true });
   const server = h("input#login-server", { name: "homeserver", type: "url", required: true, value: config.homeserver });
   const error = h("p.form-error", { role: "alert", hidden: true });

@@ -31,6 +31,10 @@ const REASONS = {
   declined: "you declined",
 };
 
+/** One of a kind: "a text message", "a notice", "an “org.example.x” event". */
+const ONE = { "m.text": "a text message", "m.notice": "a notice", "m.emote": "an emote", "m.image": "an image", "m.file": "a file" };
+const one = (eventType, key) => (eventType === "m.room.message" ? ONE[key] ?? "a message" : eventType === "m.reaction" ? "a reaction" : `an “${eventType}” event`);
+
 const what = (eventType, key) => (eventType === "m.room.message" && key ? MSGTYPE_WORDS[key] ?? `“${key}” messages` : EVENT_WORDS[eventType] ?? (eventType ? `“${eventType}” events` : "events"));
 
 export class PermissionsView {
@@ -156,7 +160,10 @@ export class PermissionsView {
   #did(a) {
     const sum = a.summary ?? a.action;
     let m;
-    if ((m = /^(\S+?)(?: \((\S+)\))? in (\S+)$/.exec(sum)) && a.action === "send_event") return `Sent ${what(m[1], m[2]).replace(/s$/, "")} in ${this.names(m[3])}`.replace("Sent text message", "Sent a text message").replace("Sent notice", "Sent a notice");
+    // The host's summaries: "m.room.message (m.text) in !room", "read 3 m.room.message (m.text) event(s) in !room".
+    if (a.action === "send_event" && (m = /^(\S+?)(?: \[(.*)\])?(?: \((\S+)\))? in (\S+)$/.exec(sum))) {
+      return m[2] !== undefined ? `Changed ${what(m[1])} in ${this.names(m[4])}` : `Sent ${one(m[1], m[3])} in ${this.names(m[4])}`;
+    }
     if ((m = /^read (\d+) (\S+)(?: \((\S+)\))? event\(s\) in (\S+)$/.exec(sum))) return `Read ${m[1]} ${what(m[2], m[3])} in ${this.names(m[4])}`;
     if (a.action === "capabilities") return sum.replace(/^approved/, "You approved").replace(/^declined every permission/, "You declined every permission").replace(/permission\(s\)/, "permissions").replace(/^remembered approval/, "Opened with a remembered approval");
     if (a.action === "close") return sum.replace(/^closed \((\w+)\); its token is revoked$/, (_, r) => `Closed (${r === "revoked" ? "you revoked it" : r === "closed" ? "you closed it" : r}); its pass is revoked`);
@@ -235,7 +242,9 @@ export class PermissionsView {
             { dataset: { widgetId: s.widgetId, verdict } },
             h("strong", s.content.name),
             h("span.muted", ` in ${this.roomName(s.roomId)} · closed at ${clock(s.closedAt)} (${why}) · `),
-            verdict === "ok" ? h("span.warn-text", "its pass is still accepted") : h("span.ok-text", verdict === "no_token" ? "it never had a pass" : `its pass is refused (${REASONS[verdict] ?? verdict})`),
+            verdict === "ok"
+              ? h("span.warn-text", "its pass is still accepted")
+              : h("span.ok-text", verdict === "no_token" ? "it never had a pass" : `its pass is now refused (${{ token_revoked: "revoked", token_expired: "expired" }[verdict] ?? verdict})`),
           );
         }),
       ),

@@ -169,13 +169,35 @@ export class RoomView {
     if (!room || room.membership !== "join") return;
     const items = [];
     let prev = null;
+    let lines = null; // consecutive room changes share one line: "Alice created the room · Bob joined"
     for (const e of room.timeline) {
+      if (e.type !== "m.room.message") {
+        const text = this.#stateLine(room, e);
+        if (!text) continue;
+        if (lines && e.origin_server_ts - lines.last < GROUP_MS) {
+          lines.texts.push(text);
+          lines.last = e.origin_server_ts;
+          lines.ids.push(e.event_id);
+        } else {
+          lines = { texts: [text], first: e.origin_server_ts, last: e.origin_server_ts, ids: [e.event_id] };
+          items.push(lines);
+        }
+        prev = null;
+        continue;
+      }
+      lines = null;
       const item = this.#event(room, e, prev);
       if (item) {
         item.dataset.key = `${e.event_id}|${e.pending ?? ""}|${item.classList.contains("continued")}`;
         items.push(item);
         prev = e.type === "m.room.message" ? e : null;
       }
+    }
+    for (const [i, it] of items.entries()) {
+      if (it instanceof Node) continue;
+      const li = h("li.event.notice-line", h("span", it.texts.join(" · ")), h("time", { datetime: new Date(it.last).toISOString() }, timeLabel(it.last)));
+      li.dataset.key = it.ids.join(",");
+      items[i] = li;
     }
     if (!items.length) {
       fill(this.list, h("li.timeline-empty", h("p", "No messages yet."), h("p.muted", "Say hello, or open a widget and let it post for you.")));
@@ -191,12 +213,10 @@ export class RoomView {
   }
 
   #event(room, e, prev) {
-    if (e.redacted_because || (e.unsigned?.redacted_because && !Object.keys(e.content ?? {}).length)) {
+    if (e.unsigned?.redacted_because && !Object.keys(e.content ?? {}).length) {
       return h("li.event.notice-line", `${room.memberName(e.sender)} deleted a message`);
     }
-    if (e.type === "m.room.message") return this.#message(room, e, prev);
-    const line = this.#stateLine(room, e);
-    return line ? h("li.event.notice-line", { dataset: { eventId: e.event_id } }, line, h("time", { datetime: new Date(e.origin_server_ts).toISOString() }, timeLabel(e.origin_server_ts))) : null;
+    return this.#message(room, e, prev);
   }
 
   #message(room, e, prev) {
@@ -258,11 +278,13 @@ export class RoomView {
       case "m.room.name":
         return c.name ? `${who} named the room “${c.name}”` : `${who} removed the room name`;
       case "m.room.topic":
-        return c.topic ? `${who} set the topic: “${c.topic}”` : `${who} removed the topic`;
+        return c.topic ? `${who} set the topic` : `${who} removed the topic`;
       case "m.room.member": {
         const target = c.displayname || prev.displayname || localpart(e.state_key);
         if (c.membership === "join") {
           if (prev.membership === "join") return prev.displayname !== c.displayname && c.displayname ? `${localpart(e.state_key)} is now called ${c.displayname}` : null;
+          // The creator joining their own new room says nothing new.
+          if (room.stateEvent("m.room.create")?.sender === e.state_key && !prev.membership) return null;
           return `${target} joined`;
         }
         if (c.membership === "invite") return `${who} invited ${target}`;

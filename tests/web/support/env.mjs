@@ -3,7 +3,6 @@
 // servers on free loopback ports, and Debian's headless Chromium driven by playwright-core.
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 import { startWeb, repoRoot } from "../../../web/serve.mjs";
 import { setupDemo, DEMO_USERS } from "../../../web/demo-setup.mjs";
@@ -11,7 +10,8 @@ import { setupDemo, DEMO_USERS } from "../../../web/demo-setup.mjs";
 export const HS = process.env.MXSCOPE_HS_URL ?? "http://127.0.0.1:18008";
 export const CHROMIUM = process.env.MXSCOPE_CHROMIUM ?? "/usr/bin/chromium";
 const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
-export const SHOTS = path.join(repoRoot, "docs/screenshots");
+// The README's pictures; MXSCOPE_SCREENSHOT_DIR sends them elsewhere (e.g. CI, to keep the tree clean).
+export const SHOTS = process.env.MXSCOPE_SCREENSHOT_DIR ?? path.join(repoRoot, "docs/screenshots");
 
 export async function synapseUp() {
   try {
@@ -83,6 +83,7 @@ export async function startEnv({ tag }) {
 /** A page that reports the client's errors on the test's output. */
 export async function newPage(env, viewport = { width: 1280, height: 800 }) {
   const page = await env.browser.newPage({ viewport });
+  page.setDefaultTimeout(10_000); // every step here takes well under a second; fail fast
   page.errors = [];
   page.on("pageerror", (e) => {
     page.errors.push(e.message);
@@ -131,4 +132,3 @@ export async function messages(token, roomId, limit = 30) {
   return (await cs("GET", `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/messages?dir=b&limit=${limit}`, token)).chunk;
 }
 
-export const here = path.dirname(fileURLToPath(import.meta.url));
