@@ -52,11 +52,19 @@ const widgetDef = (kind, id) => ({
   creatorUserId: "@bob:localhost",
 });
 
+/**
+ * The widget's frame, once the widget itself says its handshake is done. Polls on a timer, not
+ * Playwright's default requestAnimationFrame: earlier clicks in the permissions panel scroll the
+ * page, so a new widget's iframe can sit above the viewport, and Chromium does not render (so
+ * runs no rAF callbacks in) an off-screen cross-origin frame once it has noticed it is off screen.
+ * rAF polling can then stop after its first check, and a widget that became ready a few ms after
+ * that check "times out" although its handshake finished at once.
+ */
 async function widgetFrame(id) {
   for (let i = 0; i < 200; i++) {
     const f = page.frames().find((fr) => fr.url().includes(`widgetId=${encodeURIComponent(id)}`));
     if (f) {
-      await f.waitForFunction(() => globalThis.widget?.state?.ready === true, null, { timeout: 10_000 });
+      await f.waitForFunction(() => globalThis.widget?.state?.ready === true, null, { timeout: 10_000, polling: 25 });
       return f;
     }
     await new Promise((r) => setTimeout(r, 25));
