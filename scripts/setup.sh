@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Installs what a fresh Debian 12 machine lacks for mxscope. Idempotent; quick the second time.
-# usage: scripts/setup.sh [native] [wasm] [browser] [synapse] [gateway]   (no argument: everything)
+# usage: scripts/setup.sh [native] [wasm] [browser] [synapse] [gateway] [cli]   (no argument: everything)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 want() { [ $# -eq 0 ] && return 0; }
-parts=("$@"); [ ${#parts[@]} -eq 0 ] && parts=(native wasm browser synapse gateway)
+parts=("$@"); [ ${#parts[@]} -eq 0 ] && parts=(native wasm browser synapse gateway cli)
 has() { local p; for p in "${parts[@]}"; do [ "$p" = "$1" ] && return 0; done; return 1; }
 
 SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
@@ -16,6 +16,7 @@ has wasm    && pkgs+=(emscripten dpkg-dev nodejs)
 has browser && pkgs+=(chromium)
 has synapse && pkgs+=(mmdebstrap curl)
 has gateway && pkgs+=(libcpp-httplib-dev libsqlite3-dev wrk nodejs curl python3)
+has cli     && pkgs+=(libqrencode-dev libcpp-httplib-dev)
 
 missing=()
 for p in "${pkgs[@]}"; do

@@ -44,6 +44,7 @@ export MXSCOPE_SKIP_WASM_BUILD=1
 run "widget host" scripts/test-widget-host.sh
 run "web client" scripts/test-web.sh
 [ -x scripts/test-gateway.sh ] && run "gateway" scripts/test-gateway.sh
+[ -x scripts/test-cli.sh ] && run "cli" scripts/test-cli.sh
 
 step "summary"
 if [ ${#failed[@]} -gt 0 ]; then
