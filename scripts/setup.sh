@@ -16,7 +16,7 @@ has wasm    && pkgs+=(emscripten dpkg-dev nodejs)
 has browser && pkgs+=(chromium)
 has synapse && pkgs+=(mmdebstrap curl)
 has gateway && pkgs+=(libcpp-httplib-dev libsqlite3-dev wrk nodejs curl python3)
-has cli     && pkgs+=(libqrencode-dev libcpp-httplib-dev)
+has cli     && pkgs+=(libqrencode-dev libcpp-httplib-dev zbar-tools)
 
 missing=()
 for p in "${pkgs[@]}"; do
