@@ -21,7 +21,7 @@ echo "ok: every public header compiles on its own (g++, clang++)"
 
 for kind in shared static; do
   shared=$([ $kind = shared ] && echo ON || echo OFF)
-  cmake -S . -B "$scratch/build-$kind" -G Ninja -DCMAKE_BUILD_TYPE=Release -DMXSCOPE_TESTS=OFF -DMXSCOPE_BENCH=OFF \
+  cmake -S . -B "$scratch/build-$kind" -G Ninja -DCMAKE_BUILD_TYPE=Release -DMXSCOPE_TESTS=OFF -DMXSCOPE_BENCH=OFF -DMXSCOPE_APPS=OFF \
     -DBUILD_SHARED_LIBS=$shared -DCMAKE_INSTALL_PREFIX="$scratch/prefix-$kind" >/dev/null
   cmake --build "$scratch/build-$kind" --target mxscope >/dev/null
   cmake --install "$scratch/build-$kind" >/dev/null
