@@ -1,18 +1,27 @@
 #!/usr/bin/env bash
 # The web client, from a fresh Debian 12 machine, in one command: installs what is missing
-# (scripts/setup.sh), builds the WebAssembly SDK, starts the local Synapse with two demo users and
-# a demo room holding the example widgets, serves the client and the widgets on two loopback
-# origins, and prints the URL and the demo credentials. Ctrl-C stops everything it started
-# (a Synapse that was already running is left running).
+# (scripts/setup.sh), builds the WebAssembly SDK and the mxscope gateway, starts the local Synapse
+# with two demo users and a demo room holding the example widgets, starts a gateway in front of it
+# (sign-in goes through it: gateway mode, with "Devices & tokens"), serves the client and the
+# widgets on two loopback origins, and prints the URL and the demo credentials. Ctrl-C stops
+# everything it started (a Synapse that was already running is left running).
 #
 # usage: scripts/demo-web.sh
-# env:   MXSCOPE_WEB_PORT (8470), MXSCOPE_WIDGET_PORT (8471), MXSCOPE_HS_PORT (18008, scripts/synapse.sh)
+# env:   MXSCOPE_WEB_PORT (8470), MXSCOPE_WIDGET_PORT (8471), MXSCOPE_GATEWAY_PORT (8472),
+#        MXSCOPE_HS_PORT (18008, scripts/synapse.sh)
 #        MXSCOPE_SKIP_WASM_BUILD=1  use the dist/ that is there
+#        MXSCOPE_NO_GATEWAY=1       browser-only mode: sign in directly to Synapse, no gateway
+#        MXSCOPE_DEMO_GATEWAY_DIR   the gateway's store and keys (default /var/tmp/mxscope-demo-gateway;
+#                                   kept between runs, so logins and tokens survive a restart)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PORT=${MXSCOPE_WEB_PORT:-8470}
 WIDGET_PORT=${MXSCOPE_WIDGET_PORT:-8471}
+GATEWAY_PORT=${MXSCOPE_GATEWAY_PORT:-8472}
+NO_GATEWAY=${MXSCOPE_NO_GATEWAY:-0}
+GATEWAY_DIR=${MXSCOPE_DEMO_GATEWAY_DIR:-/var/tmp/mxscope-demo-gateway}
+GATEWAY_URL=http://127.0.0.1:$GATEWAY_PORT
 HS_URL=$(scripts/synapse.sh env | sed 's/^MXSCOPE_HS_URL=//')
 LOG=${TMPDIR:-/tmp}/mxscope-demo-web.log
 : >"$LOG"
@@ -36,6 +45,7 @@ quiet() { "$@" >>"$LOG" 2>&1; }
 port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 SERVER_PID=""
+GATEWAY_PID=""
 STARTED_SYNAPSE=0
 cleanup() {
   trap - INT TERM EXIT
@@ -44,6 +54,11 @@ cleanup() {
     kill "$SERVER_PID" 2>/dev/null || true   # gone already when Ctrl-C reached it too
     wait "$SERVER_PID" 2>/dev/null || true
     say "web servers stopped"
+  fi
+  if [ -n "$GATEWAY_PID" ]; then
+    kill "$GATEWAY_PID" 2>/dev/null || true
+    wait "$GATEWAY_PID" 2>/dev/null || true
+    say "gateway stopped (its store stays in $GATEWAY_DIR)"
   fi
   if [ "$STARTED_SYNAPSE" = 1 ]; then
     scripts/synapse.sh stop >>"$LOG" 2>&1 && say "Synapse stopped" || say "could not stop Synapse (scripts/synapse.sh stop)"
@@ -54,12 +69,14 @@ trap 'exit 130' INT TERM
 
 echo "mxscope web demo"
 
-for p in "$PORT" "$WIDGET_PORT"; do
-  port_busy "$p" && fail "port $p is in use (another demo running?). Set MXSCOPE_WEB_PORT / MXSCOPE_WIDGET_PORT, or stop it."
+PORTS=("$PORT" "$WIDGET_PORT"); [ "$NO_GATEWAY" = 1 ] || PORTS+=("$GATEWAY_PORT")
+for p in "${PORTS[@]}"; do
+  port_busy "$p" && fail "port $p is in use (another demo running?). Set MXSCOPE_WEB_PORT / MXSCOPE_WIDGET_PORT / MXSCOPE_GATEWAY_PORT, or stop it."
 done
 
+SETUP_PARTS=(wasm synapse); [ "$NO_GATEWAY" = 1 ] || SETUP_PARTS+=(native gateway)
 doing "checking the machine (the first time installs packages and builds a Synapse chroot: a few minutes)"
-quiet scripts/setup.sh wasm synapse || fail "machine set-up failed (scripts/setup.sh wasm synapse)"
+quiet scripts/setup.sh "${SETUP_PARTS[@]}" || fail "machine set-up failed (scripts/setup.sh ${SETUP_PARTS[*]})"
 if ! command -v npm >/dev/null; then
   quiet apt-get install -y -qq --no-install-recommends npm || fail "could not install npm"
 fi
@@ -98,7 +115,30 @@ for pair in alice:alicepass bob:bobpass; do
 done
 ok "demo users alice and bob"
 
-MXSCOPE_HS_URL=$HS_URL node web/serve.mjs --port "$PORT" --widget-port "$WIDGET_PORT" --demo >>"$LOG" 2>&1 &
+SERVE_ARGS=()
+if [ "$NO_GATEWAY" != 1 ]; then
+  # As scripts/test-gateway.sh builds it: its own build tree, only what the gateway needs.
+  doing "building the mxscope gateway (the first time: a few minutes)"
+  quiet cmake -S . -B build-gateway -G Ninja -DCMAKE_BUILD_TYPE=Release -DMXSCOPE_TESTS=OFF -DMXSCOPE_BENCH=OFF ||
+    fail "cmake could not configure the gateway build (build-gateway/)"
+  quiet cmake --build build-gateway --target mxscope-gateway || fail "the gateway build failed (cmake --build build-gateway --target mxscope-gateway)"
+  ok "gateway built (build-gateway/gateway/mxscope-gateway)"
+  mkdir -p "$GATEWAY_DIR" && chmod 700 "$GATEWAY_DIR"
+  build-gateway/gateway/mxscope-gateway --homeserver "$HS_URL" --listen "127.0.0.1:$GATEWAY_PORT" \
+    --store "$GATEWAY_DIR/gateway.db" --issuer-key-file "$GATEWAY_DIR/issuer.key" \
+    --secret-key-file "$GATEWAY_DIR/secretbox.key" --public-url "$GATEWAY_URL" >>"$LOG" 2>&1 &
+  GATEWAY_PID=$!
+  for _ in $(seq 1 100); do
+    curl -sf -o /dev/null "$GATEWAY_URL/_mxscope/v1/keys" && break
+    kill -0 "$GATEWAY_PID" 2>/dev/null || fail "the gateway exited (build-gateway/gateway/mxscope-gateway)"
+    sleep 0.1
+  done
+  curl -sf -o /dev/null "$GATEWAY_URL/_mxscope/v1/keys" || fail "the gateway does not answer on port $GATEWAY_PORT"
+  ok "gateway in front of Synapse at $GATEWAY_URL"
+  SERVE_ARGS+=(--gateway "$GATEWAY_URL")
+fi
+
+MXSCOPE_HS_URL=$HS_URL node web/serve.mjs --port "$PORT" --widget-port "$WIDGET_PORT" "${SERVE_ARGS[@]}" --demo >>"$LOG" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 100); do
   curl -sf -o /dev/null "http://127.0.0.1:$PORT/config.json" && break
@@ -111,6 +151,23 @@ ok "client and widgets served on two loopback origins"
 room=$(node web/demo-setup.mjs --homeserver "$HS_URL" --widgets "http://127.0.0.1:$WIDGET_PORT" 2>>"$LOG") || fail "could not set up the demo room"
 ok "demo room: $room"
 
+if [ "$NO_GATEWAY" = 1 ]; then
+  MODE_LINE="  Mode          browser-only (MXSCOPE_NO_GATEWAY=1): the client signs in to Synapse directly"
+  TOKENS_HINT=""
+  STOPS="the web servers"
+else
+  MODE_LINE="  Gateway       $GATEWAY_URL   (sign-in goes through it; it hands the client an mxscope root token)"
+  TOKENS_HINT="
+  Then Devices & tokens (bottom left): \"Sign in on another device…\" makes a read-only sign-in
+  code. Open the sign-in link in a private window (or choose \"Sign in with a token from your main
+  device\" there and paste the token): try to send, ask for more, grant it, then revoke it.
+  \"New token for a script or bot…\" makes a token for a cron job: use it with the mxscope CLI
+  (docs/cli.md) or any Matrix client call at $GATEWAY_URL.
+"
+  STOPS="the web servers and the gateway"
+fi
+[ "$STARTED_SYNAPSE" = 1 ] && STOPS="${STOPS/ and /, } and Synapse"
+
 cat <<TXT
 
   Ready in $((SECONDS - T0)) s.  Open:
@@ -119,12 +176,13 @@ cat <<TXT
 
   Sign in as    alice / alicepass      (a second account: bob / bobpass)
   Homeserver    $HS_URL   (Synapse, server name "localhost")
+$MODE_LINE
   Widgets from  http://127.0.0.1:$WIDGET_PORT   (another origin, as they would be in real life)
 
   Try: open "Demo room", open the Notifier on the right and allow it, press its Send button;
   open the Room admin tool and see what it asks for; then Permissions (bottom left) to revoke.
-
-  Ctrl-C stops the web servers$([ "$STARTED_SYNAPSE" = 1 ] && echo " and Synapse").  Log: $LOG
+$TOKENS_HINT
+  Ctrl-C stops $STOPS.  Log: $LOG
 TXT
 
 wait "$SERVER_PID"

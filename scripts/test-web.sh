@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Sets up and runs the web client's tests: Node unit tests of its pieces, then the end-to-end
-# suite in Debian's headless Chromium (playwright-core) against the real local Synapse.
+# suite in Debian's headless Chromium (playwright-core) against the real local Synapse, and for
+# gateway mode (devices, tokens) against real mxscope gateways in front of it: this script builds
+# mxscope-gateway (build-gateway/, as scripts/test-gateway.sh does); each gateway test file starts
+# its own gateway on a free port with a fresh store (tests/web/support/gateway.mjs).
 # usage: scripts/test-web.sh          (idempotent; reuses Synapse, the chroot and the wasm build)
 # env:   MXSCOPE_SKIP_WASM_BUILD=1  use the dist/ that is there
 #        MXSCOPE_SKIP_E2E=1         Node unit tests only (no Synapse, no Chromium)
@@ -14,7 +17,7 @@ npm_install() { # npm ci when there is a lock file, else npm install (which writ
 }
 
 step "machine set-up (scripts/setup.sh)"
-if [ "${MXSCOPE_SKIP_E2E:-0}" != 1 ]; then scripts/setup.sh wasm browser synapse; else scripts/setup.sh wasm; fi
+if [ "${MXSCOPE_SKIP_E2E:-0}" != 1 ]; then scripts/setup.sh native wasm browser synapse gateway cli; else scripts/setup.sh wasm; fi
 command -v npm >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends npm >/dev/null
 
 step "packages (web/package.json, tests/web/package.json)"
@@ -29,6 +32,11 @@ fi
 E2E_REQUIRED=0
 STARTED=0
 if [ "${MXSCOPE_SKIP_E2E:-0}" != 1 ]; then
+  step "mxscope-gateway (cmake, build-gateway/)"
+  cmake -S . -B build-gateway -G Ninja -DCMAKE_BUILD_TYPE=Release -DMXSCOPE_TESTS=OFF -DMXSCOPE_BENCH=OFF >/dev/null
+  cmake --build build-gateway --target mxscope-gateway
+  export MXSCOPE_GATEWAY_BIN="$PWD/build-gateway/gateway/mxscope-gateway"
+
   step "Synapse (scripts/synapse.sh)"
   scripts/synapse.sh setup
   if ! scripts/synapse.sh status >/dev/null 2>&1; then scripts/synapse.sh start; STARTED=1; fi

@@ -4,12 +4,13 @@
 //   client origin   /                      web/index.html and web/*   (the app)
 //                   /widget-host/ /js/ /dist/web/                     (the modules it imports)
 //                   /vendor/matrix-widget-api.mjs                      (ES module over the UMD build)
-//                   /config.json                                       (homeserver + widget origin)
+//                   /config.json                                       (homeserver, gateway, widget origin)
 //   widget origin   /examples/widgets/                                 (the example widgets)
 //                   /vendor/matrix-widget-api/api.min.js
 //
-// usage: node web/serve.mjs [--port 8470] [--widget-port 8471] [--homeserver URL] [--demo]
-//        (--demo shows the demo accounts of web/demo-setup.mjs on the sign-in screen)
+// usage: node web/serve.mjs [--port 8470] [--widget-port 8471] [--homeserver URL] [--gateway URL] [--demo]
+//        (--demo shows the demo accounts of web/demo-setup.mjs on the sign-in screen;
+//         --gateway: sign-in goes through that mxscope gateway: gateway mode, Devices & tokens)
 // Imported by tests/web to start both on free ports (startWeb).
 import http from "node:http";
 import { readFile, stat } from "node:fs/promises";
@@ -124,17 +125,19 @@ function listen(handle, port, host) {
 
 /**
  * Starts the client and widget servers.
- * @param {{port?: number, widgetPort?: number, host?: string, homeserver?: string,
- *          demoUsers?: Array<{user: string, password: string}>}} [o]  demoUsers: shown on the sign-in screen
+ * @param {{port?: number, widgetPort?: number, host?: string, homeserver?: string, gateway?: string,
+ *          demoUsers?: Array<{user: string, password: string}>, extraConfig?: object}} [o]
+ *   demoUsers: shown on the sign-in screen; gateway: an mxscope gateway in front of the homeserver
+ *   (sign-in goes through it); extraConfig: more /config.json fields (e.g. limitedPollMs)
  * @returns {Promise<{clientOrigin: string, widgetOrigin: string, close: () => Promise<void>}>}
  */
-export async function startWeb({ port = 0, widgetPort = 0, host = "127.0.0.1", homeserver = "http://127.0.0.1:18008", demoUsers = null } = {}) {
+export async function startWeb({ port = 0, widgetPort = 0, host = "127.0.0.1", homeserver = "http://127.0.0.1:18008", gateway = null, demoUsers = null, extraConfig = {} } = {}) {
   widgetApiDir(); // fail early with a clear message
   let widgetOrigin = "";
   const widgets = await listen(handler({ routes: WIDGET_ROUTES }), widgetPort, host);
   widgetOrigin = `http://${host}:${widgets.address().port}`;
   const client = await listen(
-    handler({ routes: CLIENT_ROUTES, vendorShim: true, config: () => ({ homeserver, widgetOrigin, ...(demoUsers ? { demo: { users: demoUsers } } : {}) }) }),
+    handler({ routes: CLIENT_ROUTES, vendorShim: true, config: () => ({ homeserver, ...(gateway ? { gateway } : {}), widgetOrigin, ...(demoUsers ? { demo: { users: demoUsers } } : {}), ...extraConfig }) }),
     port,
     host,
   );
@@ -155,10 +158,12 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     port: Number(arg("--port", process.env.MXSCOPE_WEB_PORT ?? 8470)),
     widgetPort: Number(arg("--widget-port", process.env.MXSCOPE_WIDGET_PORT ?? 8471)),
     homeserver: arg("--homeserver", process.env.MXSCOPE_HS_URL ?? "http://127.0.0.1:18008"),
+    gateway: arg("--gateway", process.env.MXSCOPE_GATEWAY_URL ?? null),
     demoUsers: process.argv.includes("--demo") ? (await import("./demo-setup.mjs")).DEMO_USERS : null,
   });
   console.log(`web client:  ${web.clientOrigin}/`);
   console.log(`widgets:     ${web.widgetOrigin}/examples/widgets/`);
+  if (arg("--gateway", process.env.MXSCOPE_GATEWAY_URL)) console.log(`gateway:     ${arg("--gateway", process.env.MXSCOPE_GATEWAY_URL)}`);
   const stop = () => web.close().then(() => process.exit(0));
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);

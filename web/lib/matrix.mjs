@@ -13,6 +13,7 @@ export class MatrixError extends Error {
     this.name = "MatrixError";
     this.status = status;
     this.errcode = body?.errcode ?? null;
+    this.body = body ?? {};
   }
 }
 
@@ -147,6 +148,7 @@ export class MatrixClient extends EventTarget {
     this.synced = false;
     this.running = false;
     this.txn = 0;
+    this.pollTimeout = 30000; // ms the /sync long-poll waits for news
   }
 
   request(method, path, opts = {}) {
@@ -209,7 +211,7 @@ export class MatrixClient extends EventTarget {
       this.abort = new AbortController();
       try {
         const r = await this.request("GET", "/_matrix/client/v3/sync", {
-          query: { filter, since: this.since ?? undefined, timeout: this.since ? "30000" : "0", set_presence: "offline" },
+          query: { filter, since: this.since ?? undefined, timeout: this.since ? String(this.pollTimeout) : "0", set_presence: "offline" },
           signal: this.abort.signal,
         });
         if (!this.running) return;
@@ -222,7 +224,7 @@ export class MatrixClient extends EventTarget {
         if (!this.running || e?.name === "AbortError") return;
         if (e instanceof MatrixError && e.status === 401) {
           this.running = false;
-          this.dispatchEvent(new Event("loggedout"));
+          this.dispatchEvent(new CustomEvent("loggedout", { detail: { error: e } }));
           return;
         }
         failures++;

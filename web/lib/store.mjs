@@ -1,7 +1,8 @@
 // What the client keeps in the browser between reloads, per login:
 //   the Matrix session (homeserver, user, device, access token),
 //   the login's mxscope issuer key and root token (browser-only mode: this client is its own
-//   issuer; widget tokens are minted from the root),
+//   issuer; widget tokens are minted from the root), or in gateway mode the gateway's root token
+//   and public key, or in a token session the limited token,
 //   the revocation ids it has revoked, and the remembered widget grants (namespaced per user).
 // Logging out deletes all of it.
 
@@ -11,7 +12,8 @@ const LAST_ROOM_KEY = "mxscope.web.last-room";
 export function loadLogin(storage = localStorage) {
   try {
     const v = JSON.parse(storage.getItem(LOGIN_KEY) ?? "null");
-    if (v && v.baseUrl && v.accessToken && v.userId && v.issuerSecretKey && v.rootToken) return v;
+    // browser-only logins hold their issuer's secret key; gateway and token logins the gateway's public key.
+    if (v && v.baseUrl && v.accessToken && v.userId && v.rootToken && (v.issuerSecretKey || ((v.mode === "gateway" || v.mode === "token") && v.issuerPublicKey))) return v;
   } catch {}
   return null;
 }

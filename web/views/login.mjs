@@ -13,10 +13,13 @@ function explain(e, baseUrl) {
   return `Something went wrong: ${e?.message ?? e}`;
 }
 
-export function loginView({ config, notice, onLogin }) {
+export function loginView({ config, notice, onLogin, onTokenLogin }) {
+  // With a gateway configured, the password goes to it: it signs in to the homeserver and hands
+  // this client an mxscope root token (gateway mode).
+  const serverUrl = config.gateway ?? config.homeserver;
   const user = h("input#login-user", { name: "username", autocomplete: "username", required: true, autocapitalize: "none", spellcheck: "false", placeholder: "e.g. alice" });
   const password = h("input#login-password", { name: "password", type: "password", autocomplete: "current-password", required: true });
-  const server = h("input#login-server", { name: "homeserver", type: "url", required: true, value: config.homeserver });
+  const server = h("input#login-server", { name: "homeserver", type: "url", required: true, value: serverUrl });
   const error = h("p.form-error", { role: "alert", hidden: true });
   const submit = h("button.btn.primary.wide", { type: "submit" }, "Sign in");
 
@@ -63,8 +66,8 @@ export function loginView({ config, notice, onLogin }) {
     password,
     h(
       "details.server",
-      h("summary", "Homeserver ", h("span.muted", new URL(config.homeserver).host)),
-      h("label", { for: "login-server" }, "Homeserver address"),
+      h("summary", config.gateway ? "Through the gateway " : "Homeserver ", h("span.muted", new URL(serverUrl).host)),
+      h("label", { for: "login-server" }, config.gateway ? "Gateway (or homeserver) address" : "Homeserver address"),
       server,
     ),
     error,
@@ -94,6 +97,10 @@ export function loginView({ config, notice, onLogin }) {
       h("p.lede", "Chat on Matrix. Widgets you open act with their own short-lived pass, limited to what you allow, and you can revoke it at any time."),
       notice ? h(`p.notice.${notice.kind ?? "info"}`, { role: notice.kind === "error" ? "alert" : "status" }, notice.text) : null,
       form,
+      // A link, not a button: the page has one "Sign in" button.
+      onTokenLogin
+        ? h("p.switch-login", h("a", { href: "#", dataset: { action: "token-login" }, onclick: (ev) => (ev.preventDefault(), onTokenLogin()) }, "Sign in with a token from your main device"))
+        : null,
       demo,
     ),
   );

@@ -263,7 +263,12 @@ export class PermissionsView {
           h("div.perm-card-title", h("h3", m.userId), h("p.muted", `device ${m.deviceId} · ${new URL(m.baseUrl).host}`)),
           h("button.btn.small", { type: "button", onclick: () => this.shell.logout() }, "Log out"),
         ),
-        h("p", "This browser made a root pass for this login when you signed in. Every widget pass above is derived from it; logging out revokes it and, with it, every pass ever made from it."),
+        h(
+          "p",
+          this.widgets.login.mode === "gateway"
+            ? "The gateway issued this login's root pass when you signed in (the homeserver's own token stays in the gateway). Every widget pass above is derived from it, like the tokens under Devices & tokens; logging out revokes it and, with it, every pass ever made from it."
+            : "This browser made a root pass for this login when you signed in. Every widget pass above is derived from it; logging out revokes it and, with it, every pass ever made from it.",
+        ),
       ),
     );
   }

@@ -107,7 +107,7 @@ export class RoomView {
       this.stick = true;
       this.input.value = "";
       this.#grow();
-      this.input.placeholder = `Message ${room.name}`;
+      this.input.placeholder = this.shell.extras?.composerHint?.(room) ?? `Message ${room.name}`;
       // Wide windows show the dock by default; narrow ones open it on demand.
       this.toggleDock(!this.shell.narrow.matches);
     }

@@ -11,8 +11,19 @@ import { confirmDialog, newRoomDialog } from "./dialogs.mjs";
 const NARROW = "(max-width: 760px)";
 
 export class Shell {
-  constructor({ root, matrix, widgets, config, onLogout, lastRoom }) {
+  /**
+   * `extras` (all optional) lets a session type add to the shell without changing it:
+   *   pages: [{name, label, icon, view, nav}]  more screens at #/<name>[/<arg>] (view: element, render(arg), tick())
+   *   onUnknownRoom(roomId) -> true when it handled a room this session can't see
+   *   composerHint(room) -> a placeholder for the composer, or null
+   *   logoutDialog() -> confirmDialog options replacing the default ones
+   *   profile: false  skips the display-name lookup
+   *   dispose()  called when the shell goes
+   */
+  constructor({ root, matrix, widgets, config, onLogout, lastRoom, extras = {} }) {
     this.root = root;
+    this.extras = extras;
+    this.pages = new Map((extras.pages ?? []).map((p) => [p.name, p]));
     this.matrix = matrix;
     this.widgets = widgets;
     this.config = config;
@@ -25,6 +36,9 @@ export class Shell {
     this.permCount = h("span.count", { hidden: true });
     this.permLink = h("a.nav-item", { href: "#/permissions", dataset: { nav: "permissions" } }, h("span.icon.shield", { "aria-hidden": "true" }), "Permissions", this.permCount);
     this.banner = h("div.banner", { role: "status", hidden: true });
+    this.pageLinks = [...this.pages.values()]
+      .filter((p) => p.nav !== false)
+      .map((p) => h("a.nav-item", { href: `#/${p.name}`, dataset: { nav: p.name } }, h(`span.icon.${p.icon ?? "shield"}`, { "aria-hidden": "true" }), p.label));
 
     const me = matrix.userId;
     this.sidebar = h(
@@ -40,6 +54,7 @@ export class Shell {
       h(
         "nav.sidebar-foot",
         { "aria-label": "Account" },
+        this.pageLinks,
         this.permLink,
         h("button.nav-item", { type: "button", dataset: { action: "logout" }, onclick: () => this.logout() }, h("span.icon.exit", { "aria-hidden": "true" }), "Log out"),
       ),
@@ -48,7 +63,7 @@ export class Shell {
     this.dock = new Dock({ matrix, widgets, shell: this });
     this.roomView = new RoomView({ matrix, widgets, shell: this, dock: this.dock });
     this.permissions = new PermissionsView({ matrix, widgets, shell: this });
-    this.main = h("div.main", this.banner, this.roomView.element, this.permissions.element);
+    this.main = h("div.main", this.banner, this.roomView.element, this.permissions.element, [...this.pages.values()].map((p) => p.view.element));
     this.element = h("div.shell", { dataset: { screen: "rooms", loading: "true" } }, this.sidebar, this.main);
     fill(root, this.element);
 
@@ -67,10 +82,11 @@ export class Shell {
     this.tick = setInterval(() => {
       this.dock.tick();
       if (this.screen === "permissions") this.permissions.tick();
+      this.pages.get(this.screen)?.view.tick?.();
     }, 1000);
     this.renderRooms();
     this.route();
-    matrix
+    if (extras.profile !== false) matrix
       .request("GET", `/_matrix/client/v3/profile/${encodeURIComponent(me)}/displayname`)
       .then((r) => r.displayname && fill(this.me, avatar(r.displayname, me, "sm"), h("div.me-text", h("strong", r.displayname), h("span.muted", me))))
       .catch(() => {});
@@ -84,9 +100,11 @@ export class Shell {
     const hash = location.hash.replace(/^#\/?/, "");
     const [what, ...rest] = hash.split("/");
     if (what === "permissions") return this.#show("permissions");
+    if (this.pages.has(what)) return this.#show(what, null, rest.map(decodeURIComponent).join("/"));
     if (what === "room" && rest.length) {
       const id = decodeURIComponent(rest.join("/"));
       if (this.matrix.synced && !this.matrix.rooms.has(id)) {
+        if (this.extras.onUnknownRoom?.(id)) return;
         location.replace("#/");
         return;
       }
@@ -105,7 +123,7 @@ export class Shell {
     this.#show("rooms");
   }
 
-  #show(screen, roomId = null) {
+  #show(screen, roomId = null, arg = "") {
     this.element.dataset.screen = screen;
     if (screen === "room") {
       if (roomId !== this.roomId) {
@@ -118,16 +136,22 @@ export class Shell {
       this.dock.show(this.roomId);
     } else if (screen === "permissions") {
       this.permissions.render();
+    } else if (this.pages.has(screen)) {
+      this.pages.get(screen).view.render(arg);
     }
     this.#title();
     this.renderRooms();
     this.permLink.toggleAttribute("aria-current", screen === "permissions");
     if (screen === "permissions") this.permLink.setAttribute("aria-current", "page");
+    for (const a of this.pageLinks) {
+      if (a.dataset.nav === screen) a.setAttribute("aria-current", "page");
+      else a.removeAttribute("aria-current");
+    }
   }
 
   #title() {
     const room = this.roomId && this.matrix.rooms.get(this.roomId);
-    const t = this.screen === "permissions" ? "Permissions" : this.screen === "room" && room ? room.name : "Rooms";
+    const t = this.screen === "permissions" ? "Permissions" : this.pages.has(this.screen) ? this.pages.get(this.screen).label : this.screen === "room" && room ? room.name : "Rooms";
     document.title = `${t} · mxscope web`;
   }
 
@@ -151,6 +175,7 @@ export class Shell {
     }
     for (const id of rooms) if (id !== this.roomId) this.dock.refresh(id);
     if (this.screen === "permissions") this.permissions.render();
+    if (this.pages.has(this.screen)) this.pages.get(this.screen).view.synced?.(rooms);
   }
 
   #status({ state, retryIn }) {
@@ -223,7 +248,8 @@ export class Shell {
 
   async logout() {
     const n = this.widgets.live().length;
-    const ok = await confirmDialog({
+    const custom = this.extras.logoutDialog?.();
+    const ok = await confirmDialog(custom ?? {
       title: "Log out?",
       text: `You're signed in as ${this.matrix.userId}. Logging out:`,
       details: [
@@ -239,6 +265,7 @@ export class Shell {
 
   dispose() {
     clearInterval(this.tick);
+    this.extras.dispose?.();
     this.matrix.removeEventListener("sync", this.onSync);
     this.matrix.removeEventListener("echo", this.onEcho);
     this.matrix.removeEventListener("status", this.onStatus);
