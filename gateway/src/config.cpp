@@ -77,6 +77,8 @@ void apply_setting(Config& c, const std::string& raw_key, const std::string& raw
     c.threads = static_cast<int>(to_int(key, value, 2, 4096));
   } else if (key == "client_timeout") {
     c.client_timeout_s = static_cast<int>(to_int(key, value, 1, 3600));
+  } else if (key == "keep_alive_timeout") {
+    c.keep_alive_timeout_s = static_cast<int>(to_int(key, value, 1, 3600));
   } else if (key == "upstream_timeout") {
     c.upstream_timeout_s = static_cast<int>(to_int(key, value, 1, 3600));
   } else if (key == "upstream_connect_timeout") {
@@ -137,6 +139,7 @@ An mxscope gateway in front of an unmodified Matrix homeserver (docs/gateway.md)
   --max-body-bytes N            largest request body               (default 104857600)
   --threads N                   worker threads                     (default 64)
   --client-timeout S            read/write timeout to clients      (default 10)
+  --keep-alive-timeout S        idle client connection lifetime    (default 5)
   --upstream-timeout S          read timeout to the homeserver     (default 60; /sync adds its timeout)
   --upstream-connect-timeout S  connect timeout to the homeserver  (default 5)
   --store-timeout-ms N          store answer deadline; beyond it requests fail with 503 (default 1000)

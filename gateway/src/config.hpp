@@ -21,6 +21,7 @@ struct Config {
   std::size_t max_body_bytes = 100u * 1024 * 1024;     // largest request body accepted (413 above)
   int threads = 64;                                    // worker threads (one per open connection)
   int client_timeout_s = 10;                           // per-read/write timeout towards clients
+  int keep_alive_timeout_s = 5;                        // idle keep-alive connections close after this
   int upstream_timeout_s = 60;                         // per-read timeout towards the homeserver (sync adds its own timeout)
   int upstream_connect_timeout_s = 5;
   int store_timeout_ms = 1000;                         // a store that does not answer within this is "unavailable"

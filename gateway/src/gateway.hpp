@@ -68,6 +68,8 @@ class Gateway {
   // Binds, serves until stop(). Returns false if it cannot bind.
   bool run();
   void stop();
+  // Writes pending usage and activity now (also done by stop and the destructor).
+  void flush() { flush_once(); }
   int bound_port() const { return bound_port_; }
 
   // Entry point of every request (public for tests).

@@ -3,6 +3,9 @@
 #include <sys/stat.h>
 #include <signal.h>
 
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
 #include <iostream>
 #include <thread>
 
@@ -40,17 +43,28 @@ int main(int argc, char** argv) {
     mxgw::log::error(std::string("cannot start: ") + e.what());
     return 1;
   }
-  std::thread signals([&set, &gateway] {
+  std::atomic<bool> done{false};
+  std::thread signals([&set, &gateway, &done] {
     int sig = 0;
     sigwait(&set, &sig);
     mxgw::log::info("signal " + std::to_string(sig) + ": stopping");
     gateway->stop();
+    // Connections kept alive by clients hold their worker until they close; give in-flight
+    // requests two seconds, then write what is pending and leave. Nothing is lost: revocations
+    // and sessions are committed before their request is answered.
+    for (int i = 0; i < 200 && !done; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    if (!done) {
+      gateway->flush();
+      mxgw::log::info("stopped");
+      std::_Exit(0);
+    }
   });
   signals.detach();
   if (!gateway->run()) {
     mxgw::log::error("cannot listen on " + config.listen_host + ":" + std::to_string(config.listen_port));
     return 1;
   }
+  done = true;
   gateway.reset();
   mxgw::log::info("stopped");
   return 0;

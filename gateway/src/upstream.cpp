@@ -1,7 +1,23 @@
 #include "upstream.hpp"
 
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sodium.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include <cctype>
+#include <cerrno>
 #include <chrono>
+#include <cstdlib>
 #include <memory>
+#include <optional>
+#include <string_view>
 
 namespace mxgw {
 
@@ -19,6 +35,29 @@ constexpr const char* response_headers[] = {"Content-Disposition", "Cache-Contro
                                             "Expires", "Vary"};
 
 }  // namespace
+
+Upstream::Upstream(const Config& config) : config_(config) {
+  const std::string& url = config_.homeserver;
+  if (url.starts_with("http://")) {
+    plain_ = true;
+    std::string hostport = url.substr(7);
+    if (const auto slash = hostport.find('/'); slash != std::string::npos) hostport.resize(slash);
+    host_ = hostport;
+    std::string host = hostport;
+    if (!host.empty() && host.front() == '[') {  // [v6]:port
+      const auto close = host.find(']');
+      const std::string after = host.substr(close + 1);
+      addr_host_ = host.substr(1, close - 1);
+      port_ = after.starts_with(":") ? std::atoi(after.c_str() + 1) : 80;
+    } else if (const auto colon = host.rfind(':'); colon != std::string::npos) {
+      addr_host_ = host.substr(0, colon);
+      port_ = std::atoi(host.c_str() + colon + 1);
+    } else {
+      addr_host_ = host;
+      port_ = 80;
+    }
+  }
+}
 
 httplib::Client& Upstream::client() const {
   thread_local std::unique_ptr<httplib::Client> cli;
@@ -41,8 +80,9 @@ httplib::Client& Upstream::client() const {
 UpstreamResult Upstream::send(const std::string& method, const std::string& target, const httplib::Request& from,
                               const std::string& body, const mxscope::SecretBytes* real_token,
                               int extra_timeout_s) const {
-  httplib::Client& cli = client();
   const int timeout = config_.upstream_timeout_s + extra_timeout_s;
+  if (plain_) return send_plain(method, target, from, body, real_token, timeout);
+  httplib::Client& cli = client();
   cli.set_read_timeout(timeout, 0);
 
   httplib::Request req;
@@ -74,6 +114,276 @@ UpstreamResult Upstream::send(const std::string& method, const std::string& targ
   out.content_type = r->get_header_value("Content-Type");
   for (const char* h : response_headers)
     if (r->has_header(h)) out.headers.emplace(h, r->get_header_value(h));
+  return out;
+}
+
+
+// ---- the plain-HTTP client ------------------------------------------------------------------
+
+namespace {
+
+struct Conn {
+  int fd = -1;
+  const void* owner = nullptr;
+  void close() {
+    if (fd >= 0) ::close(fd);
+    fd = -1;
+  }
+  ~Conn() { close(); }
+};
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+  return true;
+}
+
+int connect_to(const std::string& host, int port, int timeout_s) {
+  addrinfo hints{};
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* res = nullptr;
+  if (::getaddrinfo(host.c_str(), std::to_string(port).c_str(), &hints, &res) != 0 || !res) return -1;
+  int fd = -1;
+  for (addrinfo* ai = res; ai; ai = ai->ai_next) {
+    fd = ::socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, ai->ai_protocol);
+    if (fd < 0) continue;
+    int rc = ::connect(fd, ai->ai_addr, ai->ai_addrlen);
+    if (rc != 0 && errno == EINPROGRESS) {
+      pollfd p{fd, POLLOUT, 0};
+      rc = ::poll(&p, 1, timeout_s * 1000) == 1 ? 0 : -1;
+      int err = 0;
+      socklen_t len = sizeof err;
+      if (rc == 0 && (::getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0 || err != 0)) rc = -1;
+    }
+    if (rc == 0) break;
+    ::close(fd);
+    fd = -1;
+  }
+  ::freeaddrinfo(res);
+  if (fd < 0) return -1;
+  const int flags = ::fcntl(fd, F_GETFL);
+  ::fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+  int one = 1;
+  ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  return fd;
+}
+
+void set_timeouts(int fd, int seconds) {
+  timeval tv{seconds, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+}
+
+// Whether a kept-alive connection is still usable: no EOF and no unexpected bytes pending.
+bool still_open(int fd) {
+  char c;
+  const ssize_t r = ::recv(fd, &c, 1, MSG_PEEK | MSG_DONTWAIT);
+  return r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+}
+
+enum class Io { ok, eof, timeout, error };
+
+Io send_all(int fd, const std::string& head, const std::string& body) {
+  std::size_t off = 0;
+  const std::size_t total = head.size() + body.size();
+  while (off < total) {
+    iovec iov[2];
+    int n = 0;
+    if (off < head.size()) iov[n++] = {const_cast<char*>(head.data()) + off, head.size() - off};
+    const std::size_t boff = off > head.size() ? off - head.size() : 0;
+    if (boff < body.size()) iov[n++] = {const_cast<char*>(body.data()) + boff, body.size() - boff};
+    msghdr msg{};
+    msg.msg_iov = iov;
+    msg.msg_iovlen = static_cast<std::size_t>(n);
+    const ssize_t w = ::sendmsg(fd, &msg, MSG_NOSIGNAL);
+    if (w < 0 && errno == EINTR) continue;
+    if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return Io::timeout;
+    if (w <= 0) return Io::error;
+    off += static_cast<std::size_t>(w);
+  }
+  return Io::ok;
+}
+
+// Appends what arrives to `buf`.
+Io fill(int fd, std::string& buf) {
+  char tmp[16384];
+  while (true) {
+    const ssize_t r = ::recv(fd, tmp, sizeof tmp, 0);
+    if (r > 0) {
+      buf.append(tmp, static_cast<std::size_t>(r));
+      return Io::ok;
+    }
+    if (r == 0) return Io::eof;
+    if (errno == EINTR) continue;
+    if (errno == EAGAIN || errno == EWOULDBLOCK) return Io::timeout;
+    return Io::error;
+  }
+}
+
+}  // namespace
+
+UpstreamResult Upstream::send_plain(const std::string& method, const std::string& target,
+                                    const httplib::Request& from, const std::string& body,
+                                    const mxscope::SecretBytes* real_token, int timeout) const {
+  thread_local Conn conn;
+  std::string head;
+  head.reserve(512 + target.size());
+  head += method;
+  head += ' ';
+  head += target;
+  head += " HTTP/1.1\r\nHost: ";
+  head += host_;
+  head += "\r\n";
+  bool has_type = false;
+  for (const auto& [name, v] : from.headers)  // one pass; first occurrence of each allowed header
+    for (const char* h : request_headers)
+      if (iequals(name, h)) {
+        if (v.find_first_of("\r\n") != std::string::npos || head.find(std::string("\r\n") + h + ":") != std::string::npos)
+          break;
+        has_type = has_type || iequals(name, "Content-Type");
+        head += h;
+        head += ": ";
+        head += v;
+        head += "\r\n";
+        break;
+      }
+  if (!body.empty() && !has_type) head += "Content-Type: application/json\r\n";
+  if (!from.remote_addr.empty()) head += "X-Forwarded-For: " + from.remote_addr + "\r\n";
+  if (!body.empty() || method == "POST" || method == "PUT" || method == "PATCH")
+    head += "Content-Length: " + std::to_string(body.size()) + "\r\n";
+  if (real_token) {
+    head += "Authorization: Bearer ";
+    head.append(reinterpret_cast<const char*>(real_token->data()), real_token->size());
+    head += "\r\n";
+  }
+  head += "\r\n";
+
+  const bool idempotent = method == "GET" || method == "HEAD" || method == "PUT" || method == "DELETE" ||
+                          method == "OPTIONS";
+  UpstreamResult out;
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    if (conn.fd >= 0 && (conn.owner != this || !still_open(conn.fd))) conn.close();
+    const bool reused = conn.fd >= 0;
+    if (!reused) {
+      conn.fd = connect_to(addr_host_, port_, config_.upstream_connect_timeout_s);
+      conn.owner = this;
+      if (conn.fd < 0) {
+        out.failure = UpstreamResult::Failure::unreachable;
+        break;
+      }
+    }
+    set_timeouts(conn.fd, timeout);
+    Io io = send_all(conn.fd, head, body);
+    std::string buf;
+    std::size_t header_end = std::string::npos;
+    if (io == Io::ok) {
+      while ((header_end = buf.find("\r\n\r\n")) == std::string::npos) {
+        if (buf.size() > 64 * 1024) {
+          io = Io::error;
+          break;
+        }
+        if ((io = fill(conn.fd, buf)) != Io::ok) break;
+      }
+    }
+    if (io != Io::ok) {
+      conn.close();
+      // A kept-alive connection the homeserver closed just now: try once more on a new one.
+      if (reused && buf.empty() && io != Io::timeout && idempotent) continue;
+      out.failure = io == Io::timeout ? UpstreamResult::Failure::timeout : UpstreamResult::Failure::unreachable;
+      break;
+    }
+    // Status line and headers.
+    std::string_view hv(buf.data(), header_end);
+    const auto eol = hv.find("\r\n");
+    const std::string_view status_line = hv.substr(0, eol);
+    if (!status_line.starts_with("HTTP/1.") || status_line.size() < 12) {
+      conn.close();
+      out.failure = UpstreamResult::Failure::unreachable;
+      break;
+    }
+    out.status = std::atoi(std::string(status_line.substr(9, 3)).c_str());
+    std::optional<std::size_t> length;
+    bool chunked = false, close_after = status_line.starts_with("HTTP/1.0");
+    std::string_view rest = eol == std::string_view::npos ? std::string_view() : hv.substr(eol + 2);
+    while (!rest.empty()) {
+      const auto e = rest.find("\r\n");
+      const std::string_view line = rest.substr(0, e);
+      rest = e == std::string_view::npos ? std::string_view() : rest.substr(e + 2);
+      const auto colon = line.find(':');
+      if (colon == std::string_view::npos) continue;
+      const std::string_view name = line.substr(0, colon);
+      std::string_view value = line.substr(colon + 1);
+      while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+      while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
+      if (iequals(name, "Content-Length")) length = static_cast<std::size_t>(std::strtoull(std::string(value).c_str(), nullptr, 10));
+      else if (iequals(name, "Transfer-Encoding")) chunked = value.find("chunked") != std::string_view::npos;
+      else if (iequals(name, "Connection")) close_after = close_after || iequals(value, "close");
+      else if (iequals(name, "Content-Type")) out.content_type = std::string(value);
+      else
+        for (const char* h : response_headers)
+          if (iequals(name, h)) out.headers.emplace(h, std::string(value));
+    }
+    // Body.
+    std::string data = buf.substr(header_end + 4);
+    const bool no_body = method == "HEAD" || out.status == 204 || out.status == 304 || out.status < 200;
+    Io bio = Io::ok;
+    if (no_body) {
+      data.clear();
+    } else if (chunked) {
+      std::string decoded;
+      std::size_t pos = 0;
+      while (true) {
+        std::size_t le;
+        while ((le = data.find("\r\n", pos)) == std::string::npos)
+          if ((bio = fill(conn.fd, data)) != Io::ok) break;
+        if (bio != Io::ok) break;
+        const std::size_t size = std::strtoull(data.substr(pos, le - pos).c_str(), nullptr, 16);
+        pos = le + 2;
+        if (size == 0) {  // trailers, then an empty line
+          while (data.find("\r\n", pos) == std::string::npos)
+            if ((bio = fill(conn.fd, data)) != Io::ok) break;
+          if (bio != Io::ok) break;
+          while (true) {
+            const std::size_t te = data.find("\r\n", pos);
+            if (te == std::string::npos) {
+              if ((bio = fill(conn.fd, data)) != Io::ok) break;
+              continue;
+            }
+            const bool last = te == pos;
+            pos = te + 2;
+            if (last) break;
+          }
+          break;
+        }
+        while (data.size() < pos + size + 2)
+          if ((bio = fill(conn.fd, data)) != Io::ok) break;
+        if (bio != Io::ok) break;
+        decoded.append(data, pos, size);
+        pos += size + 2;
+      }
+      data = std::move(decoded);
+    } else if (length) {
+      while (data.size() < *length)
+        if ((bio = fill(conn.fd, data)) != Io::ok) break;
+      if (bio == Io::ok) data.resize(*length);
+    } else {
+      while ((bio = fill(conn.fd, data)) == Io::ok) {
+      }
+      if (bio == Io::eof) bio = Io::ok;
+      close_after = true;
+    }
+    if (bio != Io::ok) {
+      conn.close();
+      out = UpstreamResult{};
+      out.failure = bio == Io::timeout ? UpstreamResult::Failure::timeout : UpstreamResult::Failure::unreachable;
+      break;
+    }
+    if (close_after) conn.close();
+    out.body = std::move(data);
+    break;
+  }
+  sodium_memzero(head.data(), head.size());
   return out;
 }
 

@@ -18,9 +18,11 @@ struct UpstreamResult {
   std::string content_type;
 };
 
+// http:// homeservers go through a small HTTP/1.1 client of its own (one send and one or two
+// receives per request on a kept-alive connection); https:// ones through cpp-httplib's client.
 class Upstream {
  public:
-  explicit Upstream(const Config& config) : config_(config) {}
+  explicit Upstream(const Config& config);
   // Sends `method target` (target = raw path + query, as received) with the headers of `from`
   // that are safe to pass, `body`, and `Authorization: Bearer <real_token>` when given.
   // `extra_timeout_s` extends the read timeout (long-polling /sync).
@@ -29,7 +31,13 @@ class Upstream {
 
  private:
   httplib::Client& client() const;
+  UpstreamResult send_plain(const std::string& method, const std::string& target, const httplib::Request& from,
+                            const std::string& body, const mxscope::SecretBytes* real_token, int timeout_s) const;
   const Config& config_;
+  bool plain_ = false;     // http:// (own client) rather than https:// (httplib)
+  std::string host_;       // for the Host header
+  std::string addr_host_;  // what to connect to
+  int port_ = 80;
 };
 
 }  // namespace mxgw

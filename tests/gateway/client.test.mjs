@@ -5,7 +5,16 @@ import * as sdk from "matrix-js-sdk";
 import { logger } from "matrix-js-sdk/lib/logger.js";
 import { startGateway, registerOnSynapse, unique, mint, call, HS, realTokensOf } from "./helpers.mjs";
 
-logger.setLevel(process.env.DBG ? "warn" : "silent");
+logger.setLevel("silent");
+// matrix-js-sdk arms a local timeout of pollTimeout + 80 s for every /sync and does not clear it
+// when the client stops (http-api/utils.js timeoutSignal): without this the file would idle for
+// 110 s after its last test. Long timers no longer keep the process alive; nothing else changes.
+const realSetTimeout = globalThis.setTimeout;
+globalThis.setTimeout = (fn, ms, ...args) => {
+  const t = realSetTimeout(fn, ms, ...args);
+  if (ms >= 60000) t.unref?.();
+  return t;
+};
 // matrix-js-sdk prints push-rule notes through console.log; keep the test output readable.
 const origLog = console.log;
 console.log = (...a) => { if (!String(a[0] ?? "").startsWith("Adding default global")) origLog(...a); };
@@ -17,15 +26,17 @@ function client(token) {
   return sdk.createClient({ baseUrl: gw.url, accessToken: token, userId, deviceId: login.device_id });
 }
 
-// Starts syncing and resolves once the first sync is processed.
-async function synced(c) {
+// Starts syncing and resolves once the first sync is processed. Synapse caches /sync answers per
+// (user, device, filter, since) for a while, and every token of a login shares the device: each
+// client here uses its own initialSyncLimit so that it gets a fresh answer, not another's.
+async function synced(c, initialSyncLimit) {
   const ready = new Promise((resolve, reject) => {
     c.on(sdk.ClientEvent.Sync, (state, _prev, data) => {
       if (state === "PREPARED") resolve();
       if (state === "ERROR") reject(data?.error ?? new Error("sync error"));
     });
   });
-  await c.startClient({ initialSyncLimit: 20 });
+  await c.startClient({ initialSyncLimit });
   await ready;
 }
 
@@ -73,7 +84,7 @@ test("with the root token the client works normally: whoami, rooms, messages, sy
   const { event_id } = await c.sendTextMessage(room_id, "hello from the root token");
   assert.ok(event_id);
   await c.setRoomTopic(room_id, "a topic");
-  await synced(c);
+  await synced(c, 20);
   try {
     const seen = await waitFor(() => {
       const room = c.getRoom(room_id);
@@ -114,10 +125,9 @@ test("a room-scoped subtoken sends in its room, sees only that room in /sync, an
   await assert.rejects(c.sendEvent(roomA, "m.reaction", { "m.relates_to": { rel_type: "m.annotation", event_id, key: "x" } }),
     (e) => e.errcode === "M_FORBIDDEN");
 
-  await synced(c);
+  await synced(c, 19);
   try {
     const rooms = c.getRooms().map((r) => r.roomId);
-    if (process.env.DBG) { const raw = await call(gw.url, "GET", "/_matrix/client/v3/sync", { token: sub.token }); console.error(rooms, roomA, JSON.stringify(raw.json).slice(0, 1500)); }
     assert.deepEqual(rooms, [roomA], "the subtoken's sync shows its room only");
     const ok = await waitFor(() => c.getRoom(roomA)?.getLiveTimeline().getEvents().some((e) => e.getId() === event_id));
     assert.ok(ok);
@@ -171,4 +181,41 @@ test("a msgtype-limited token sends only that msgtype and reads only those messa
   await assert.rejects(c.fetchRoomEvent(room_id, notice), (e) => e.httpStatus === 404);
   const fetched = await c.fetchRoomEvent(room_id, text);
   assert.equal(fetched.event_id, text);
+});
+
+test("media goes through unchanged: upload with a scoped token, download with another", async () => {
+  const up = await mint(gw, root, { actions: ["upload_media"], name: "uploader" });
+  const down = await mint(gw, root, { actions: ["download_media"] });
+  const bytes = Buffer.from(Array.from({ length: 70000 }, (_, i) => (i * 7919) % 256));
+  const r = await fetch(`${gw.url}/_matrix/media/v3/upload?filename=blob.bin`, {
+    method: "POST", headers: { Authorization: `Bearer ${up.token}`, "Content-Type": "application/octet-stream" }, body: bytes,
+  });
+  assert.equal(r.status, 200);
+  const { content_uri } = await r.json();
+  assert.match(content_uri, /^mxc:\/\//);
+  const [server, id] = content_uri.slice(6).split("/");
+  const d = await fetch(`${gw.url}/_matrix/client/v1/media/download/${server}/${id}`, { headers: { Authorization: `Bearer ${down.token}` } });
+  assert.equal(d.status, 200);
+  assert.ok(Buffer.from(await d.arrayBuffer()).equals(bytes), "the same bytes come back");
+  const denied = await fetch(`${gw.url}/_matrix/client/v1/media/download/${server}/${id}`, { headers: { Authorization: `Bearer ${up.token}` } });
+  assert.equal(denied.status, 403);
+  await denied.arrayBuffer();
+});
+
+test("registration through the gateway also answers with a root token", async () => {
+  const name = unique("jsreg");
+  let r = await call(gw.url, "POST", "/_matrix/client/v3/register", { body: { username: name, password, refresh_token: true } });
+  assert.equal(r.status, 401, "the interactive-auth step passes through");
+  assert.ok(r.json.session);
+  r = await call(gw.url, "POST", "/_matrix/client/v3/register",
+    { body: { username: name, password, refresh_token: true, auth: { type: "m.login.dummy", session: r.json.session } } });
+  assert.equal(r.status, 200, r.text);
+  assert.match(r.json.access_token, /^mxs1_/);
+  assert.equal(r.json.refresh_token, undefined);
+  const c = sdk.createClient({ baseUrl: gw.url, accessToken: r.json.access_token, userId: r.json.user_id });
+  assert.equal((await c.whoami()).user_id, r.json.user_id);
+  const inhibited = await call(gw.url, "POST", "/_matrix/client/v3/register",
+    { body: { username: unique("jsreg"), password, inhibit_login: true, auth: { type: "m.login.dummy" } } });
+  assert.equal(inhibited.status, 200, inhibited.text);
+  assert.equal(inhibited.json.access_token, undefined);
 });
