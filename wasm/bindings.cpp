@@ -107,17 +107,6 @@ const char* event_use_name(mx::EventUse u) {
   }
   return "none";
 }
-const char* sentence_kind_name(mx::SentenceKind k) {
-  switch (k) {
-    case mx::SentenceKind::permission: return "permission";
-    case mx::SentenceKind::rooms: return "rooms";
-    case mx::SentenceKind::time: return "time";
-    case mx::SentenceKind::name: return "name";
-    case mx::SentenceKind::delegation: return "delegation";
-    case mx::SentenceKind::account: return "account";
-  }
-  return "permission";
-}
 const char* capability_kind_name(mx::CapabilityInfo::Kind k) {
   using K = mx::CapabilityInfo::Kind;
   switch (k) {
@@ -428,7 +417,7 @@ std::string sentences_json(const std::vector<mx::Sentence>& sentences) {
   Writer w;
   w.begin_array();
   for (const auto& s : sentences) {
-    w.begin_object().field("kind", sentence_kind_name(s.kind)).field("risk", mx::risk_name(s.risk)).field("text", s.text);
+    w.begin_object().field("kind", mx::sentence_kind_name(s.kind)).field("risk", mx::risk_name(s.risk)).field("text", s.text);
     if (s.action) w.field("action", mx::action_name(*s.action));
     if (s.pattern) write_pattern(w.key("pattern"), *s.pattern);
     w.end_object();

@@ -136,7 +136,6 @@ std::string allow_help();
 json scope_json(const mxscope::Scope& s);
 json caveats_json(const mxscope::Caveats& c);
 json describe_json(const std::vector<mxscope::Sentence>& lines);
-const char* kind_name(mxscope::SentenceKind k);
 // "2025-11-25 14:02:03 UTC" from unix seconds.
 std::string utc_time(std::int64_t unix_seconds);
 // "in 59 minutes" / "3 minutes ago" from unix seconds.

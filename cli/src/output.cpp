@@ -7,18 +7,6 @@ namespace mxcli {
 
 std::int64_t now_s() { return static_cast<std::int64_t>(std::time(nullptr)); }
 
-const char* kind_name(mxscope::SentenceKind k) {
-  switch (k) {
-    case mxscope::SentenceKind::permission: return "permission";
-    case mxscope::SentenceKind::rooms: return "rooms";
-    case mxscope::SentenceKind::time: return "time";
-    case mxscope::SentenceKind::name: return "name";
-    case mxscope::SentenceKind::delegation: return "delegation";
-    case mxscope::SentenceKind::account: return "account";
-  }
-  return "other";
-}
-
 namespace {
 
 json actions_json(mxscope::ActionSet set) {
@@ -69,7 +57,7 @@ json caveats_json(const mxscope::Caveats& c) {
 json describe_json(const std::vector<mxscope::Sentence>& lines) {
   json out = json::array();
   for (const auto& line : lines)
-    out.push_back({{"kind", kind_name(line.kind)}, {"risk", std::string(mxscope::risk_name(line.risk))},
+    out.push_back({{"kind", std::string(mxscope::sentence_kind_name(line.kind))}, {"risk", std::string(mxscope::risk_name(line.risk))},
                    {"text", line.text}});
   return out;
 }

@@ -13,18 +13,6 @@ namespace {
 
 std::int64_t now_s() { return static_cast<std::int64_t>(std::time(nullptr)); }
 
-const char* kind_name(mxscope::SentenceKind k) {
-  switch (k) {
-    case mxscope::SentenceKind::permission: return "permission";
-    case mxscope::SentenceKind::rooms: return "rooms";
-    case mxscope::SentenceKind::time: return "time";
-    case mxscope::SentenceKind::name: return "name";
-    case mxscope::SentenceKind::delegation: return "delegation";
-    case mxscope::SentenceKind::account: return "account";
-  }
-  return "other";
-}
-
 json scope_json(const mxscope::Scope& s) {
   json j = json::object();
   j["full_account"] = s.full_account;
@@ -56,7 +44,7 @@ json describe_json(const mxscope::Scope& s) {
   mxscope::DescribeOptions o;
   o.now = now_s();
   for (const auto& line : mxscope::describe(s, o))
-    out.push_back({{"kind", kind_name(line.kind)}, {"risk", std::string(mxscope::risk_name(line.risk))},
+    out.push_back({{"kind", std::string(mxscope::sentence_kind_name(line.kind))}, {"risk", std::string(mxscope::risk_name(line.risk))},
                    {"text", line.text}});
   return out;
 }

@@ -134,6 +134,18 @@ Line pattern_line(const Ctx& c, const EventPattern& p) {
 
 }  // namespace
 
+std::string_view sentence_kind_name(SentenceKind kind) noexcept {
+  switch (kind) {
+    case SentenceKind::permission: return "permission";
+    case SentenceKind::rooms: return "rooms";
+    case SentenceKind::time: return "time";
+    case SentenceKind::name: return "name";
+    case SentenceKind::delegation: return "delegation";
+    case SentenceKind::account: return "account";
+  }
+  return "permission";
+}
+
 std::vector<Sentence> describe(const Scope& scope, const DescribeOptions& o) {
   std::vector<Sentence> out;
   Ctx c{scope, o, room_phrase(scope, o)};

@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "mxscope/actions.hpp"
@@ -21,6 +22,9 @@ namespace mxscope {
 /// - `delegation`: whether the holder can make further subtokens (sealed or not);
 /// - `account`: full access to the account (a full-account root only).
 enum class SentenceKind { permission, rooms, time, name, delegation, account };
+
+/// The stable snake_case name of a sentence kind ("permission", "time", ...), as JSON and JS use it.
+std::string_view sentence_kind_name(SentenceKind kind) noexcept;
 
 /// One line a person reads, with how risky it is.
 struct Sentence {
