@@ -183,7 +183,14 @@ test("a slow client is cut off after the client timeout without holding up other
   // Matrix error body) or closes the connection.
   let received = "";
   const cutOff = new Promise((resolve) => {
-    sock.on("data", (d) => { received += d.toString(); if (received.includes("\r\n\r\n")) resolve("answered"); });
+    // Resolve once the whole answer is in: headers and Content-Length bytes of body (they may
+    // arrive in separate packets).
+    sock.on("data", (d) => {
+      received += d.toString();
+      const end = received.indexOf("\r\n\r\n");
+      const length = /content-length:\s*(\d+)/i.exec(received);
+      if (end >= 0 && (!length || received.length >= end + 4 + Number(length[1]))) resolve("answered");
+    });
     sock.on("close", () => resolve("closed"));
   });
   sock.on("error", () => {});
