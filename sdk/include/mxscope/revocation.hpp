@@ -26,6 +26,7 @@ struct RevocationId {
   /// Byte-wise ordering and equality, so ids can be kept in sorted sets.
   /// (Written out: libc++ 14 in Emscripten 3.1.6 has no `<=>` for std::array.)
   std::strong_ordering operator<=>(const RevocationId& other) const noexcept;
+  /// Equal when the 16 bytes are equal.
   bool operator==(const RevocationId&) const = default;
 };
 

@@ -28,6 +28,7 @@ struct EventPattern {
   /// Orders by (action, type, key), an absent key first: the order in which tokens carry patterns.
   /// (Written out: libc++ 14 in Emscripten 3.1.6 cannot default `<=>` over string/optional members.)
   std::strong_ordering operator<=>(const EventPattern& other) const noexcept;
+  /// Equal when action, type and key are all equal.
   bool operator==(const EventPattern&) const = default;
 };
 
