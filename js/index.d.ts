@@ -95,6 +95,7 @@ export type ErrorCode =
 export class MxscopeError extends Error {
   /** Stable code to branch on. */
   readonly code: ErrorCode;
+  /** Always `'MxscopeError'`. */
   readonly name: 'MxscopeError';
   constructor(code: ErrorCode, message: string);
 }
@@ -164,8 +165,11 @@ export let actions: readonly ActionInfo[];
  * `m.room.message`, the state key for state events. `type: '*'` means any type; no `key` means any.
  */
 export interface EventPattern {
+  /** The event-bearing action this pattern narrows. */
   action: ActionName;
+  /** The event type, e.g. `m.room.message`, or `'*'` for any type. */
   type: string;
+  /** The msgtype (`m.room.message`) or state key (state events); absent means any. */
   key?: string;
 }
 
@@ -194,11 +198,17 @@ export interface Caveats {
 
 /** Caveats as {@link inspect} reports them: only the fields the block carries, times in epoch ms. */
 export interface BlockCaveats {
+  /** Only these actions; absent: no action restriction in this block. */
   actions?: ActionName[];
+  /** Only these room ids; absent: no room restriction in this block. */
   rooms?: string[];
+  /** Event patterns event-bearing actions must match; absent: no event restriction in this block. */
   events?: EventPattern[];
+  /** Not valid before this time (epoch ms); absent: no lower bound in this block. */
   notBefore?: number;
+  /** Not valid after this time (epoch ms); absent: no upper bound in this block. */
   notAfter?: number;
+  /** The attribution label this block carries; absent: none. */
   name?: string;
 }
 
@@ -228,8 +238,11 @@ export interface Scope {
 
 /** A scope as input: any subset of {@link Scope}'s fields (times may be `Date`s). */
 export type ScopeInput = Partial<Omit<Scope, 'notBefore' | 'notAfter' | 'rooms'>> & {
+  /** Allowed room ids (a `Set` is accepted too); null or absent: any room. `[]` allows no room. */
   rooms?: string[] | Set<string> | null;
+  /** Not valid before this time; null or absent: no lower bound. */
   notBefore?: TimeInput | null;
+  /** Not valid after this time; null or absent: never expires. */
   notAfter?: TimeInput | null;
 };
 
@@ -259,7 +272,13 @@ export function publicKeyOf(secretKey: string): string;
 export function keyIdOf(publicKey: string): string;
 
 /** Trusted keys: public key texts, or objects with a `publicKey` (such as an {@link IssuerKey}). */
-export type TrustedKeys = string | { publicKey: string } | Iterable<string | { publicKey: string }>;
+export type TrustedKeys = string | {
+  /** A public key text (`mxpk1_...`). */
+  publicKey: string
+} | Iterable<string | {
+  /** A public key text (`mxpk1_...`). */
+  publicKey: string
+}>;
 
 // ---------------------------------------------------------------------------------------------
 // Tokens
@@ -296,7 +315,9 @@ export function seal(token: TokenInput): string;
 
 /** One block as {@link inspect} reports it. */
 export interface BlockInfo {
+  /** Position in the chain: 0 is the root block. */
   index: number;
+  /** The restrictions this block adds (only the fields it carries). */
   caveats: BlockCaveats;
   /** Non-critical caveat tags this build ignored. */
   unknownTags: number[];
@@ -306,16 +327,21 @@ export interface BlockInfo {
 
 /** What a token says about itself. NOT verified: anyone could have written it. */
 export interface TokenInfo {
+  /** The Matrix user id the root block names, e.g. `@alice:example.org`. */
   userId: string;
+  /** The device (login) the root block names, or null if it names none. */
   deviceId: string | null;
   /** The issuer key id (8 hex characters). */
   keyId: string;
+  /** Whether the token is sealed (can no longer be attenuated). */
   sealed: boolean;
+  /** Number of blocks, root included (1..32). */
   blockCount: number;
   /** Revocation ids, root first. */
   revocationIds: string[];
   /** Size of the binary form. */
   byteLength: number;
+  /** Every block, root first. */
   blocks: BlockInfo[];
   /** The scope the blocks claim (for display before verifying, and for attenuation). */
   claimedScope: Scope;
@@ -355,11 +381,17 @@ export class VerifiedToken {
   readonly token: string;
   /** The `now` it was verified at (epoch ms, whole seconds). */
   readonly verifiedAt: number;
+  /** The Matrix user id the root block names, e.g. `@alice:example.org`. */
   readonly userId: string;
+  /** The device (login) the root block names, or null if it names none. */
   readonly deviceId: string | null;
+  /** The id of the issuer key that signed the root (8 hex characters). */
   readonly keyId: string;
+  /** Whether the token is sealed (can no longer be attenuated). */
   readonly sealed: boolean;
+  /** Number of blocks, root included (1..32). */
   readonly blockCount: number;
+  /** Revocation ids (32 hex characters each), root first. */
   readonly revocationIds: readonly string[];
   /** The effective scope: the intersection of every block (frozen). */
   readonly scope: Readonly<Scope>;
@@ -426,6 +458,7 @@ export class Verifier {
 
 /** One thing a holder wants to do. Unknown fields are refused (`invalid_argument`). */
 export interface ActionRequest {
+  /** What the request does. */
   action: ActionName;
   /** The room, for room actions. */
   roomId?: string | null;
@@ -447,7 +480,9 @@ export type Reason =
 
 /** The answer to one request. */
 export interface Decision {
+  /** Whether the request is permitted (exactly when `reason` is `'allowed'`). */
   allowed: boolean;
+  /** Why, as a stable code to branch on. */
   reason: Reason;
   /** A sentence a developer can act on, e.g. "block 2 allows only rooms !abc:example.org". */
   message: string;
@@ -492,6 +527,7 @@ export class RevocationSet implements Iterable<string> {
   readonly size: number;
   /** The ids, in byte order. */
   ids(): string[];
+  /** Iterates the ids, in byte order. */
   [Symbol.iterator](): Iterator<string>;
   /** The text form. */
   toText(): string;
@@ -515,6 +551,7 @@ export interface DescribeOptions {
 export interface Sentence {
   /** What it is about, so a UI can group, order or style it. */
   kind: 'permission' | 'rooms' | 'time' | 'name' | 'delegation' | 'account';
+  /** How much harm what the line describes can do. */
   risk: Risk;
   /** The sentence (English today); identical to the native library's. */
   text: string;
@@ -575,6 +612,7 @@ export function parseCapability(capability: string): CapabilityInfo;
 
 /** The scope a set of capabilities asks for. */
 export interface RequestedScope {
+  /** The scope the grantable capabilities ask for. */
   scope: Scope;
   /** Capabilities that cannot be granted (they contribute nothing). */
   notGrantable: string[];
