@@ -7,6 +7,8 @@
 #   5. widget host: real matrix-widget-api, real Synapse, real headless Chromium
 #   6. web client: end to end in Chromium against the real Synapse
 #   7. gateway: matrix-js-sdk and curl through the gateway in front of the real Synapse
+#   8. cli: every subcommand and exit code against the real gateway and Synapse
+#   9. API reference: Doxygen and TypeDoc build with no undocumented public symbol
 # Every suite runs even if an earlier one fails; the exit status is non-zero if any failed.
 # usage: scripts/test.sh            (CI runs exactly this)
 # env:   MXSCOPE_FUZZ_SECONDS (default 60)
@@ -45,6 +47,7 @@ run "widget host" scripts/test-widget-host.sh
 run "web client" scripts/test-web.sh
 [ -x scripts/test-gateway.sh ] && run "gateway" scripts/test-gateway.sh
 [ -x scripts/test-cli.sh ] && run "cli" scripts/test-cli.sh
+run "API reference (Doxygen + TypeDoc, undocumented public API is an error)" scripts/api-docs.sh
 
 step "summary"
 if [ ${#failed[@]} -gt 0 ]; then
