@@ -2,37 +2,19 @@
 // of the real local Synapse (scripts/synapse.sh), the way tests/gateway/helpers.mjs starts the gateway.
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, mkdirSync, writeFileSync, chmodSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
+import { call, startGateway as startGatewayBin } from "../gateway/helpers.mjs";
+
+// The plumbing the gateway tests already have: one copy, shared.
+export { sleep, unique, freePort, call, registerOnSynapse } from "../gateway/helpers.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const repo = join(here, "..", "..");
 export const HS = process.env.MXSCOPE_HS_URL || "http://127.0.0.1:18008";
 export const CLI = process.env.MXSCOPE_CLI_BIN || join(repo, "build-cli", "cli", "mxscope");
 export const GATEWAY_BIN = process.env.MXSCOPE_GATEWAY_BIN || join(repo, "build-cli", "gateway", "mxscope-gateway");
-
-export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-let counter = 0;
-const run = Date.now().toString(36);
-export function unique(prefix) {
-  counter += 1;
-  return `${prefix}${run}${counter}`;
-}
-
-export async function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 // A scratch directory removed by cleanup(); `sub` makes a subdirectory.
 export function scratch(prefix = "mxscope-cli-") {
@@ -45,67 +27,8 @@ export function scratch(prefix = "mxscope-cli-") {
   };
 }
 
-// Starts a gateway. Passing the `dir` of another gateway shares its store and keys.
-export async function startGateway({ dir, homeserver = HS } = {}) {
-  dir = dir || mkdtempSync(join(tmpdir(), "mxscope-cli-gw-"));
-  const port = await freePort();
-  const argv = [
-    "--homeserver", homeserver,
-    "--listen", `127.0.0.1:${port}`,
-    "--store", join(dir, "gateway.db"),
-    "--issuer-key-file", join(dir, "issuer.key"),
-    "--secret-key-file", join(dir, "secretbox.key"),
-  ];
-  const proc = spawn(GATEWAY_BIN, argv, { stdio: ["ignore", "ignore", "pipe"] });
-  let log = "";
-  proc.stderr.on("data", (d) => { log += d.toString(); });
-  const url = `http://127.0.0.1:${port}`;
-  const exited = new Promise((resolve) => proc.on("exit", (code, signal) => resolve({ code, signal })));
-  for (let i = 0; i < 200; i++) {
-    if (proc.exitCode !== null) throw new Error(`gateway exited during start:\n${log}`);
-    try {
-      const r = await fetch(`${url}/_mxscope/v1/keys`);
-      if (r.ok) break;
-    } catch {}
-    await sleep(25);
-  }
-  return {
-    url, dir, port, proc, exited,
-    log: () => log,
-    async stop() {
-      if (proc.exitCode === null && proc.signalCode === null) proc.kill("SIGTERM");
-      return exited;
-    },
-    cleanup() { rmSync(dir, { recursive: true, force: true }); },
-  };
-}
-
-// fetch with a token; returns {status, json, text}.
-export async function call(base, method, path, { token, body } = {}) {
-  const headers = {};
-  if (token) headers.Authorization = `Bearer ${token}`;
-  let payload;
-  if (body !== undefined) {
-    payload = typeof body === "string" ? body : JSON.stringify(body);
-    headers["Content-Type"] = "application/json";
-  }
-  const r = await fetch(base + path, { method, headers, body: payload });
-  const text = await r.text();
-  let json;
-  try { json = JSON.parse(text); } catch {}
-  return { status: r.status, json, text };
-}
-
-// Registers a user directly on Synapse (open registration, m.login.dummy); returns the user id.
-export async function registerOnSynapse(user, password) {
-  let r = await call(HS, "POST", "/_matrix/client/v3/register", { body: { username: user, password, inhibit_login: true } });
-  if (r.status === 401 && r.json?.session) {
-    r = await call(HS, "POST", "/_matrix/client/v3/register",
-      { body: { username: user, password, inhibit_login: true, auth: { type: "m.login.dummy", session: r.json.session } } });
-  }
-  if (r.status !== 200) throw new Error(`register ${user}: ${r.status} ${r.text}`);
-  return r.json.user_id;
-}
+// Starts a gateway built next to the CLI. Passing the `dir` of another gateway shares its store and keys.
+export const startGateway = ({ dir, homeserver = HS } = {}) => startGatewayBin({ dir, homeserver, bin: GATEWAY_BIN });
 
 export async function createRoom(gwUrl, token, body = {}) {
   const r = await call(gwUrl, "POST", "/_matrix/client/v3/createRoom", { token, body });

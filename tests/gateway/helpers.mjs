@@ -36,9 +36,9 @@ export async function freePort() {
   });
 }
 
-// Starts a gateway. `dir` keeps the store and key files (pass the same dir to restart with the
-// same state). Resolves once it answers.
-export async function startGateway({ dir, homeserver = HS, args = [], port } = {}) {
+// Starts a gateway (the binary `bin`). `dir` keeps the store and key files (pass the same dir to
+// restart with the same state). Resolves once it answers.
+export async function startGateway({ dir, homeserver = HS, args = [], port, bin = BIN } = {}) {
   dir = dir || mkdtempSync(join(tmpdir(), "mxscope-gw-"));
   port = port || (await freePort());
   const logFile = join(dir, "gateway.log");
@@ -50,7 +50,7 @@ export async function startGateway({ dir, homeserver = HS, args = [], port } = {
     "--secret-key-file", join(dir, "secretbox.key"),
     ...args,
   ];
-  const proc = spawn(BIN, argv, { stdio: ["ignore", "ignore", "pipe"] });
+  const proc = spawn(bin, argv, { stdio: ["ignore", "ignore", "pipe"] });
   let log = "";
   proc.stderr.on("data", (d) => { log += d.toString(); });
   const url = `http://127.0.0.1:${port}`;
