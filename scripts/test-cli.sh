@@ -8,6 +8,7 @@
 #        MXSCOPE_CLI_BUILD_DIR=DIR   build tree (default build-cli)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib/node-tests.sh
 
 step() { printf '\n==== %s ====\n' "$*"; }
 BUILD=${MXSCOPE_CLI_BUILD_DIR:-build-cli}
@@ -34,16 +35,4 @@ export MXSCOPE_CLI_BIN="$PWD/$BUILD/cli/mxscope"
 export MXSCOPE_GATEWAY_BIN="$PWD/$BUILD/gateway/mxscope-gateway"
 
 step "CLI tests (node --test, real gateway and Synapse at $MXSCOPE_HS_URL)"
-log=$(mktemp)
-set +e
-node --test --test-concurrency=1 "$@" tests/cli/ 2>&1 | tee "$log"
-rc=${PIPESTATUS[0]}
-set -e
-pass=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$log" | tail -1)
-fail=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$log" | tail -1)
-step "summary"
-grep -E '^# (tests|suites|pass|fail|cancelled|skipped|todo|duration_ms) ' "$log" | tail -8
-grep -E '^not ok ' "$log" || true
-echo "cli: ${pass:-0} passed, ${fail:-0} failed"
-rm -f "$log"
-exit "$rc"
+run_node_tests cli --test-concurrency=1 "$@" tests/cli/

@@ -6,6 +6,7 @@
 # env:   MXSCOPE_SKIP_SETUP=1   do not run scripts/setup.sh (machine already set up)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib/node-tests.sh
 
 step() { printf '\n==== %s ====\n' "$*"; }
 
@@ -34,16 +35,4 @@ if [ ! -d tests/gateway/node_modules/matrix-js-sdk ]; then
 fi
 
 step "gateway tests (node --test, real Synapse at $MXSCOPE_HS_URL)"
-log=$(mktemp)
-set +e
-node --test --test-concurrency=1 "$@" tests/gateway/ 2>&1 | tee "$log"
-rc=${PIPESTATUS[0]}
-set -e
-pass=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$log" | tail -1)
-fail=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$log" | tail -1)
-step "summary"
-grep -E '^# (tests|suites|pass|fail|cancelled|skipped|todo|duration_ms) ' "$log" | tail -8
-grep -E '^not ok ' "$log" || true
-echo "gateway: ${pass:-0} passed, ${fail:-0} failed"
-rm -f "$log"
-exit "$rc"
+run_node_tests gateway --test-concurrency=1 "$@" tests/gateway/
