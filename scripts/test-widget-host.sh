@@ -14,9 +14,10 @@ step "machine set-up (scripts/setup.sh wasm browser synapse)"
 if [ "${MXSCOPE_SKIP_E2E:-0}" != 1 ]; then scripts/setup.sh wasm browser synapse; else scripts/setup.sh wasm; fi
 
 step "widget-host test dependencies (tests/widget-host/package.json)"
-# Kept apart from the top-level package.json: matrix-widget-api (the widget side, and the host's
-# runtime dependency until the package lists it) and playwright-core (drives Debian's chromium;
-# no browser is downloaded).
+# Kept apart from the top-level package.json: matrix-widget-api (the widget side; the host's own
+# copy is the package's dependency, resolved from here when the top-level node_modules lacks it),
+# matrix-js-sdk (a real MatrixClient for the adapter test) and playwright-core (drives Debian's
+# chromium; no browser is downloaded).
 ( cd tests/widget-host
   if [ -f package-lock.json ]; then npm ci --no-audit --no-fund --loglevel=error
   else npm install --no-audit --no-fund --loglevel=error; fi )

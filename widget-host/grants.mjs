@@ -19,6 +19,7 @@ export class MemoryStorage {
 }
 
 const PREFIX = "mxscope.widget-grant:";
+const TRUST_PREFIX = "mxscope.widget-trust:";
 
 /**
  * Grants a person approved, with their expiry. A "while it's open" grant is never stored.
@@ -109,6 +110,31 @@ export class GrantStore {
 
   forget(widget, roomId) {
     this.storage.removeItem(this.keyOf(widget, roomId));
+  }
+
+  /** Remembers that widgets from `origin` load without the load-consent step (no expiry). */
+  trustOrigin(origin) {
+    const o = new URL(origin).origin;
+    this.storage.setItem(TRUST_PREFIX + o, JSON.stringify({ trustedAt: this.now() }));
+    return o;
+  }
+
+  trustsOrigin(origin) {
+    return this.storage.getItem(TRUST_PREFIX + new URL(origin).origin) !== null;
+  }
+
+  untrustOrigin(origin) {
+    this.storage.removeItem(TRUST_PREFIX + new URL(origin).origin);
+  }
+
+  /** The origins the person trusted, for a permissions view. */
+  trustedOrigins() {
+    const out = [];
+    for (let i = 0; i < this.storage.length; i++) {
+      const k = this.storage.key(i);
+      if (k?.startsWith(TRUST_PREFIX)) out.push(k.slice(TRUST_PREFIX.length));
+    }
+    return out.sort();
   }
 
   /** The storage key of a widget's grant in a room. */

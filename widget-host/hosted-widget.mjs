@@ -6,7 +6,7 @@ import { ScopedWidgetDriver } from "./driver.mjs";
 import { Enforcer, planAction } from "./enforcement.mjs";
 import { buildPromptRows, groupRows, hostOnlyCapabilities, libraryAlias } from "./prompt-model.mjs";
 import { DURATIONS } from "./grants.mjs";
-import { widgetUrl } from "./url-template.mjs";
+import { widgetUrl, sharedData } from "./url-template.mjs";
 import * as tokens from "./tokens.mjs";
 
 /** The sandbox a widget iframe gets: scripts and forms, never top navigation. */
@@ -32,7 +32,7 @@ export class HostedWidget extends EventTarget {
     this.origin = new URL(definition.url).origin;
     this.serial = nextSerial++;
     this.tokenName = `widget: ${definition.name || new URL(definition.url).host}`;
-    this.state = "new"; // new -> loading -> prompting -> ready -> closed
+    this.state = "new"; // new -> [consent ->] loading -> prompting -> ready -> closed
     this.activity = [];
     this.timings = {};
     this.dropped = 0; // messages claiming this widget from another window or origin
@@ -82,13 +82,60 @@ export class HostedWidget extends EventTarget {
 
   // ---- embedding -----------------------------------------------------------------------------
 
-  /** Creates the iframe in `container` and starts the widget-API session. */
+  /**
+   * Creates the iframe in `container` and starts the widget-API session, after the load-consent
+   * step when the host requires it (`this.consent` then resolves to whether it loaded).
+   */
   open(container) {
-    const { document, window } = this.host;
     if (this.origin === new URL(this.host.parentUrl).origin) {
       // allow-scripts + allow-same-origin on a same-origin frame would let it lift its own sandbox.
       throw new Error("refusing to embed a widget from the host's own origin");
     }
+    this.host.track(this);
+    this.loadReason = this.host.loadConsentNeeded(this);
+    if (this.loadReason) {
+      this.consent = Promise.resolve(true);
+      return this.#load(container);
+    }
+    this.state = "consent";
+    this.consent = this.#askToLoad(container);
+    return null;
+  }
+
+  /** Asks before anything is fetched from the widget's origin; declining closes the session. */
+  async #askToLoad(container) {
+    const roomNames = await this.host.roomNamesFor([this.roomId]);
+    let answer = null;
+    try {
+      answer = await this.host.prompter.load({
+        widget: this.definition,
+        origin: this.origin,
+        domain: new URL(this.definition.url).host,
+        addedBy: this.definition.creatorUserId,
+        type: this.definition.type,
+        roomId: this.roomId,
+        roomName: roomNames[this.roomId] ?? this.roomId,
+        shares: sharedData(this.definition),
+        container,
+        session: this,
+      });
+    } catch {}
+    if (this.state === "closed") return false;
+    if (!answer?.load) {
+      this.record({ action: "load", allowed: false, reason: "declined", detail: "you chose not to load it" });
+      this.close("declined");
+      return false;
+    }
+    if (answer.trustOrigin) this.host.grants.trustOrigin(this.origin);
+    this.record({ action: "load", allowed: true, summary: answer.trustOrigin ? `loaded; widgets from ${this.origin} now load without asking` : "you chose to load it" });
+    this.loadReason = "you_agreed";
+    this.#load(container);
+    this.dispatchEvent(new Event("loaded"));
+    return true;
+  }
+
+  #load(container) {
+    const { document, window } = this.host;
     const iframe = document.createElement("iframe");
     iframe.setAttribute("sandbox", IFRAME_SANDBOX);
     iframe.setAttribute("referrerpolicy", "no-referrer");
@@ -123,7 +170,6 @@ export class HostedWidget extends EventTarget {
       this.dispatchEvent(new Event("capabilitiesNotified"));
     });
     this.state = "loading";
-    this.host.track(this);
     return iframe;
   }
 
@@ -342,7 +388,7 @@ export class HostedWidget extends EventTarget {
   /**
    * Ends the session: every token minted for it is revoked first (so the Verifier refuses them
    * and anything derived from them from this moment), then the protocol stops and the iframe goes.
-   * @param {"closed"|"removed"|"unload"|"revoked"|"expired"} reason
+   * @param {"closed"|"removed"|"unload"|"revoked"|"expired"|"declined"} reason
    * @param {{forget?: boolean}} options  forget the remembered grant too (the Revoke button)
    */
   close(reason = "closed", { forget = reason === "revoked" } = {}) {

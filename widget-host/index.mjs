@@ -6,7 +6,7 @@ export { ScopedWidgetDriver } from "./driver.mjs";
 export { Enforcer, planAction, ScopeDenied, denialError } from "./enforcement.mjs";
 export { buildPromptRows, groupRows, hostOnlyCapabilities, GROUPS } from "./prompt-model.mjs";
 export { GrantStore, MemoryStorage, DURATIONS } from "./grants.mjs";
-export { runTemplate, widgetUrl, grantKey, TEMPLATE_VARIABLES } from "./url-template.mjs";
+export { runTemplate, widgetUrl, grantKey, sharedData, TEMPLATE_VARIABLES } from "./url-template.mjs";
 export { mintWidgetToken } from "./tokens.mjs";
 export { FetchClient, MatrixHttpError } from "./clients/fetch-client.mjs";
 export { MatrixJsSdkClient } from "./clients/matrix-js-sdk-client.mjs";

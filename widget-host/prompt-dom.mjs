@@ -22,6 +22,8 @@ const CSS = `
 .mxs-buttons button{font:inherit;padding:.35rem .9rem;border-radius:6px;border:1px solid #555;background:#f3f3f3;cursor:pointer}
 .mxs-buttons button.mxs-primary{background:#0b57d0;border-color:#0b57d0;color:#fff}
 .mxs-dialog :focus-visible{outline:3px solid #0b57d0;outline-offset:2px}
+.mxs-load{font:14px/1.4 system-ui,sans-serif;border:1px solid #888;border-radius:8px;padding:.75rem 1rem;background:#fff;color:#111}
+.mxs-load h2{font-size:1.05rem;margin:0 0 .5rem}
 .mxs-panel{font:13px/1.4 system-ui,sans-serif;border:1px solid #ccc;border-radius:6px;padding:.5rem .75rem}
 .mxs-panel h3{font-size:1rem;margin:.2rem 0}.mxs-panel ol,.mxs-panel ul{margin:.25rem 0;padding-left:1.25rem}
 .mxs-denied{color:#8a0017}
@@ -172,6 +174,50 @@ export function domPrompter({ document = globalThis.document, onShown } = {}) {
       });
       dialog.querySelector("button.mxs-primary")?.focus();
       return done;
+    },
+
+    /**
+     * The load-consent step, shown in the widget's own place (a region, not a modal: nothing else
+     * on the page waits for it). Nothing is fetched from the widget's origin before "Load widget".
+     */
+    load(req) {
+      ensureStyle(document);
+      const id = `mxs-${++counter}`;
+      const name = req.widget.name || req.domain;
+      const card = el(document, "section", { class: "mxs-load", role: "region", "aria-labelledby": `${id}-title`, "data-widget-id": req.widget.id });
+      card.appendChild(el(document, "h2", { id: `${id}-title`, text: `Load “${name}”?` }));
+      card.appendChild(
+        el(document, "dl", { class: "mxs-facts" },
+          el(document, "dt", { text: "Added by" }), el(document, "dd", { text: req.addedBy || "unknown", "data-fact": "added-by" }),
+          el(document, "dt", { text: "Served from" }), el(document, "dd", { text: req.domain, "data-fact": "domain" }),
+          el(document, "dt", { text: "Room" }), el(document, "dd", { text: req.roomName, "data-fact": "room" }),
+          el(document, "dt", { text: "Type" }), el(document, "dd", { text: req.type || "custom", "data-fact": "type" }),
+        ),
+      );
+      card.appendChild(el(document, "p", { text: `Loading it tells ${req.domain}: ${req.shares.join(", ")}. It can do nothing else for you until you allow it.`, "data-fact": "shares" }));
+      const tid = `${id}-trust`;
+      card.appendChild(el(document, "div", { class: "mxs-row" }, el(document, "input", { type: "checkbox", id: tid }), el(document, "label", { for: tid, text: `Always load widgets from ${req.domain}` })));
+      card.appendChild(
+        el(document, "div", { class: "mxs-buttons" },
+          el(document, "button", { type: "button", "data-action": "decline", text: "Don't load" }),
+          el(document, "button", { type: "button", "data-action": "load", class: "mxs-primary", text: "Load widget" }),
+        ),
+      );
+      req.container.appendChild(card);
+      return new Promise((resolve) => {
+        card.addEventListener("click", (ev) => {
+          const b = ev.target.closest?.("button[data-action]");
+          if (!b) return;
+          const answer = { load: b.dataset.action === "load", trustOrigin: b.dataset.action === "load" && card.querySelector(`#${tid}`).checked };
+          card.remove();
+          resolve(answer);
+        });
+        // Closing the widget while it asks leaves no card behind.
+        req.session?.addEventListener?.("closed", () => {
+          card.remove();
+          resolve(null);
+        });
+      });
     },
   };
 }

@@ -86,3 +86,26 @@ export function grantKey(widget, roomId) {
   const query = params.map(([k, v]) => `${k}=${v}`).join("&");
   return JSON.stringify([url.origin, url.pathname + (query ? "?" + query : ""), roomId ?? ""]);
 }
+
+/** What each template variable tells the widget's server, in words (load-consent step). */
+const SHARED_LABELS = [
+  ["matrix_user_id", "your user ID"],
+  ["matrix_display_name", "your display name"],
+  ["matrix_avatar_url", "your profile picture URL"],
+  ["org.matrix.msc3819.matrix_device_id", "your device ID"],
+  ["org.matrix.msc4039.matrix_base_url", "your homeserver's address"],
+  ["matrix_room_id", "the room ID"],
+  ["org.matrix.msc2873.client_theme", "your theme"],
+  ["org.matrix.msc2873.client_language", "your language"],
+];
+
+/**
+ * What loading a widget tells its server, in words: each template variable its URL uses, plus the
+ * widget id and this page's URL (the widgetId and parentUrl parameters every widget gets).
+ */
+export function sharedData(widget) {
+  const url = String(widget.url).replace(/%24/g, "$");
+  // A plain substring test, like runTemplate's replacement ("$matrix_user_id_x" still sends it).
+  const used = SHARED_LABELS.filter(([name]) => url.includes("$" + name)).map(([, label]) => label);
+  return [...used, "the widget's ID", "the address of this page"];
+}

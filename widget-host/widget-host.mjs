@@ -12,12 +12,15 @@ export class WidgetHost {
    * @param {string} o.rootToken     the client's mxscope root token (widget tokens are minted from it)
    * @param {object} o.verifier      an mxscope Verifier trusting the root's issuer, holding `revoked`
    * @param {object} o.revoked       the RevocationSet the verifier consults (closing adds to it)
-   * @param {object} [o.prompter]    {capabilities(request), openId(request)}; default: the DOM prompt
+   * @param {object} [o.prompter]    {capabilities(request), openId(request), load(request)}, e.g. domPrompter()
    * @param {GrantStore} [o.grants]  remembered grants (default: in memory)
    * @param {Record<string,string>} [o.roomNames]  room id -> name, for sentences
    * @param {number} [o.tokenLifetimeMs]  widget token lifetime, renewed while open (default 5 min)
    * @param {(uri: string, w: HostedWidget) => Promise<void>|void} [o.onNavigate]
    * @param {boolean} [o.tokenInUrl]  fill $matrix_access_token for widgets with a remembered grant
+   * @param {boolean} [o.loadConsent]  ask before loading a widget someone else added from an
+   *   origin the person has not trusted (prompter.load); see loadConsentNeeded
+   * @param {string[]} [o.trustedOrigins]  origins whose widgets load without asking (admin policy)
    * @param {Window} [o.window]  @param {Document} [o.document]
    */
   constructor(o) {
@@ -33,6 +36,8 @@ export class WidgetHost {
     this.tokenLifetimeMs = o.tokenLifetimeMs ?? FIVE_MINUTES;
     this.onNavigate = o.onNavigate ?? (() => {});
     this.tokenInUrl = !!o.tokenInUrl;
+    this.loadConsent = !!o.loadConsent;
+    this.trustedOrigins = new Set((o.trustedOrigins ?? []).map((u) => new URL(u).origin));
     this.userId = o.userId ?? o.client.userId;
     this.deviceId = o.deviceId ?? o.client.deviceId;
     this.displayName = o.displayName;
@@ -66,9 +71,25 @@ export class WidgetHost {
    */
   embed(definition, { roomId, container }) {
     if (!this.prompter) throw new Error("WidgetHost needs a prompter (e.g. domPrompter() from prompt-dom.mjs)");
+    if (this.loadConsent && typeof this.prompter.load !== "function") throw new Error("loadConsent needs a prompter with load() (domPrompter() has one)");
     const w = new HostedWidget(this, definition, { roomId });
     w.open(container);
     return w;
+  }
+
+  /**
+   * Why a widget may load without asking, or null when the person must consent first. Loads
+   * without asking: consent is off, the person added the widget themself, its origin is trusted
+   * (by the host's policy or by the person), or the person already approved this widget in this
+   * room (a remembered grant).
+   * @returns {null | "added_by_you" | "trusted_origin" | "remembered_grant" | "consent_off"}
+   */
+  loadConsentNeeded(w) {
+    if (!this.loadConsent) return "consent_off";
+    if (w.definition.creatorUserId && w.definition.creatorUserId === this.userId) return "added_by_you";
+    if (this.trustedOrigins.has(w.origin) || this.grants.trustsOrigin(w.origin)) return "trusted_origin";
+    if (this.grants.get(w.definition, w.roomId)) return "remembered_grant";
+    return null;
   }
 
   track(w) {

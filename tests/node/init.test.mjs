@@ -33,7 +33,7 @@ test('ready() loads once, quickly, and concurrent callers share it', async () =>
   console.log(`ready() in ${ms.toFixed(1)} ms`);
 });
 
-test('the repository entry js/index.mjs works too (as the widget host imports it)', async () => {
+test('the repository entry js/index.mjs works too (what the web client maps "mxscope" to in development)', async () => {
   const repo = await import('../../js/index.mjs');
   await repo.ready();
   const key = repo.generateIssuerKey();

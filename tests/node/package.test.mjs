@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { gzipSync } from 'node:zlib';
+import { WIDGET_HOST_FILES } from '../package/support.mjs';
 
 const repo = new URL('../../', import.meta.url);
 const read = (path) => readFileSync(new URL(path, repo));
@@ -18,6 +19,9 @@ test('package.json describes an ES module package for Node >= 20 and browsers', 
   assert.equal(pkg.exports['.'].node, './dist/node/index.mjs');
   assert.equal(pkg.exports['.'].browser, './dist/web/index.mjs');
   assert.equal(pkg.scripts['test:node'], 'node --test tests/node/');
+  // The widget host is a second entry; its protocol library is the one runtime dependency.
+  assert.deepEqual(pkg.exports['./widget-host'], { types: './widget-host/index.d.ts', default: './widget-host/index.mjs' });
+  assert.deepEqual(pkg.dependencies, { 'matrix-widget-api': '1.19.0' });
 });
 
 test('dist/ was built from the current js/ sources', () => {
@@ -25,7 +29,7 @@ test('dist/ was built from the current js/ sources', () => {
   assert.ok(read('dist/index.d.ts').equals(read('js/index.d.ts')), 'dist/index.d.ts is stale: run scripts/build-wasm.sh');
 });
 
-test('npm pack ships exactly the built modules, the .wasm files and the types (and README.md, which npm always adds)', () => {
+test('npm pack ships exactly the built modules, the .wasm files, the types and the widget host (and README.md, which npm always adds)', () => {
   const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: repo, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
   const files = JSON.parse(out)[0].files.map((f) => f.path).sort();
   assert.deepEqual(files, [
@@ -38,7 +42,8 @@ test('npm pack ships exactly the built modules, the .wasm files and the types (a
     'dist/web/mxscope-core.mjs',
     'dist/web/mxscope-core.wasm',
     'package.json',
-  ]);
+    ...WIDGET_HOST_FILES,
+  ].sort());
 });
 
 test('what a browser downloads is at most 120 KB (120,000 bytes) gzipped', () => {

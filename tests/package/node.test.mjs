@@ -4,13 +4,13 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { scratch, runNodeConsumer, assertScenario } from './support.mjs';
+import { scratch, runNodeConsumer, assertScenario, WIDGET_HOST_FILES } from './support.mjs';
 
-test('the installed package holds the built modules, the .wasm files and the types, and nothing else', () => {
+test('the installed package holds the built modules, the .wasm files, the types and the widget host, and nothing else', () => {
   const { dir } = scratch();
   const installed = JSON.parse(readFileSync(path.join(dir, 'node_modules/mxscope/package.json'), 'utf8'));
   assert.equal(installed.name, 'mxscope');
-  assert.deepEqual(installed.dependencies ?? {}, {}, 'a user installs nothing but mxscope');
+  assert.deepEqual(installed.dependencies, { 'matrix-widget-api': '1.19.0' }, 'the widget host\'s protocol library is the one dependency');
   const listing = execFileSync('find', ['node_modules/mxscope', '-type', 'f'], { cwd: dir, encoding: 'utf8' }).trim().split('\n').sort();
   assert.deepEqual(listing, [
     'node_modules/mxscope/README.md',
@@ -22,7 +22,8 @@ test('the installed package holds the built modules, the .wasm files and the typ
     'node_modules/mxscope/dist/web/mxscope-core.mjs',
     'node_modules/mxscope/dist/web/mxscope-core.wasm',
     'node_modules/mxscope/package.json',
-  ]);
+    ...WIDGET_HOST_FILES.map((f) => `node_modules/mxscope/${f}`),
+  ].sort());
 });
 
 test('Node (ESM, import by name): mint -> attenuate -> verify -> authorize -> describe, and the failures', (t) => {

@@ -17,6 +17,26 @@ export const repoRoot = path.resolve(here, '../..');
 export const CHROMIUM = process.env.MXSCOPE_CHROMIUM ?? '/usr/bin/chromium';
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
+/** What the package ships of the widget host (`mxscope/widget-host`), besides dist/. */
+export const WIDGET_HOST_FILES = Object.freeze([
+  'widget-host/README.md',
+  'widget-host/clients/fetch-client.mjs',
+  'widget-host/clients/matrix-js-sdk-client.mjs',
+  'widget-host/driver.mjs',
+  'widget-host/enforcement.mjs',
+  'widget-host/grants.mjs',
+  'widget-host/hosted-widget.mjs',
+  'widget-host/index.d.ts',
+  'widget-host/index.mjs',
+  'widget-host/panel-dom.mjs',
+  'widget-host/prompt-dom.mjs',
+  'widget-host/prompt-model.mjs',
+  'widget-host/sdk.mjs',
+  'widget-host/tokens.mjs',
+  'widget-host/url-template.mjs',
+  'widget-host/widget-host.mjs',
+]);
+
 const npmEnv = { ...process.env, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' };
 const npm = (args, cwd) => execFileSync('npm', args, { cwd, env: npmEnv, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 
@@ -36,7 +56,8 @@ export function makeScratch(into) {
   writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'mxscope-consumer', private: true, type: 'module' }, null, 2));
   const packed = JSON.parse(npm(['pack', '--json', '--ignore-scripts', '--pack-destination', packDir], repoRoot))[0];
   const tarball = path.join(packDir, packed.filename);
-  // The tarball has no dependencies, so this touches no registry; --prefer-offline all the same.
+  // The tarball's one dependency (matrix-widget-api, for mxscope/widget-host) and its two come
+  // from npm's cache when it has them (--prefer-offline).
   npm(['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', tarball], project);
   return { dir: project, tarball, packed, root: dir };
 }

@@ -1,5 +1,5 @@
-// The matrix-js-sdk adapter against a stub with matrix-js-sdk's method shapes (the real package
-// needs Node 22 from v37; the adapter's contract is what the host relies on).
+// The matrix-js-sdk adapter against a stub with matrix-js-sdk's method shapes: the exact arguments
+// it passes. matrix-js-sdk-synapse.test.mjs drives the same adapter with a real MatrixClient.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { MatrixJsSdkClient } from "../../widget-host/clients/matrix-js-sdk-client.mjs";
@@ -17,7 +17,7 @@ function stub() {
     sendEvent: rec("sendEvent", { event_id: "$1" }),
     sendStateEvent: rec("sendStateEvent", { event_id: "$2" }),
     redactEvent: rec("redactEvent", { event_id: "$3" }),
-    createMessagesRequest: rec("createMessagesRequest", { chunk: [{ type: "m.room.message", event_id: "$m" }] }),
+    http: { authedRequest: rec("authedRequest", { chunk: [{ type: "m.room.message", event_id: "$m" }] }) },
     roomState: rec("roomState", [{ type: "m.room.name", state_key: "", content: { name: "N" } }]),
     getJoinedRooms: rec("getJoinedRooms", { joined_rooms: ["!r:x"] }),
     sendToDevice: rec("sendToDevice", {}),
@@ -36,7 +36,8 @@ test("the matrix-js-sdk adapter maps the host's calls onto MatrixClient methods"
   assert.deepEqual(await c.sendEvent("!r:x", "m.room.message", { body: "b" }), { roomId: "!r:x", eventId: "$1" });
   assert.deepEqual(await c.sendStateEvent("!r:x", "m.room.topic", "", { topic: "t" }), { roomId: "!r:x", eventId: "$2" });
   assert.deepEqual(mx.calls.at(-1), ["sendStateEvent", "!r:x", "m.room.topic", { topic: "t" }, ""], "content before state key, as matrix-js-sdk wants");
-  assert.equal((await c.readTimeline("!r:x", { limit: 5 }))[0].room_id, "!r:x");
+  assert.equal((await c.readTimeline("!r:x", { limit: 5, types: ["m.room.message"] }))[0].room_id, "!r:x");
+  assert.deepEqual(mx.calls.at(-1), ["authedRequest", "GET", "/rooms/!r%3Ax/messages", { dir: "b", limit: "5", filter: '{"types":["m.room.message"]}' }]);
   assert.equal((await c.readState("!r:x"))[0].room_id, "!r:x");
   assert.deepEqual(await c.joinedRooms(), ["!r:x"]);
   await c.sendToDevice("t", { "@b:x": { D: { a: 1 } } });

@@ -28,9 +28,15 @@ export class MatrixJsSdkClient {
   redactEvent(roomId, eventId, reason) {
     return wrap(async () => ({ roomId, eventId: (await this.mx.redactEvent(roomId, eventId, undefined, reason ? { reason } : undefined)).event_id }));
   }
+  /** Newest first, like /messages?dir=b. `types` narrows server-side. */
   readTimeline(roomId, { limit = 25, types, from } = {}) {
+    // Through the client's public authedRequest: createMessagesRequest is private in matrix-js-sdk
+    // and takes a Filter instance, not the plain {types} the host has.
+    const query = { dir: "b", limit: String(limit) };
+    if (from) query.from = from;
+    if (types) query.filter = JSON.stringify({ types });
     return wrap(async () => {
-      const r = await this.mx.createMessagesRequest(roomId, from ?? null, limit, "b", types ? { types } : undefined);
+      const r = await this.mx.http.authedRequest("GET", `/rooms/${encodeURIComponent(roomId)}/messages`, query);
       return (r.chunk ?? []).map((e) => ({ ...e, room_id: e.room_id ?? roomId }));
     });
   }

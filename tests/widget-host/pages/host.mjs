@@ -6,7 +6,7 @@ import { WidgetHost, FetchClient, GrantStore, domPrompter, renderPanel } from ".
 
 const status = (t) => (document.getElementById("status").textContent = t);
 
-globalThis.startHost = async ({ baseUrl, accessToken, userId, deviceId, roomId, roomName, tokenLifetimeMs }) => {
+globalThis.startHost = async ({ baseUrl, accessToken, userId, deviceId, roomId, roomName, tokenLifetimeMs, loadConsent, trustedOrigins }) => {
   await mx.ready();
   // Browser-only mode: the client holds its own issuer key and mints its root token locally.
   const issuer = mx.generateIssuerKey();
@@ -24,6 +24,8 @@ globalThis.startHost = async ({ baseUrl, accessToken, userId, deviceId, roomId, 
     grants: new GrantStore({ storage: localStorage }),
     prompter: domPrompter(),
     tokenLifetimeMs,
+    loadConsent,
+    trustedOrigins,
     onNavigate: (uri) => status(`navigate: ${uri}`),
   });
   document.getElementById("room-name").textContent = roomName;
