@@ -7,14 +7,15 @@
 # Emscripten module for that environment (in the repository, js/mxscope-core.mjs picks one).
 # Idempotent: reruns rebuild only what changed. Prints the sizes (raw and gzip -9) at the end.
 # env: MXSCOPE_WASM_BUILD_DIR (default build-wasm), MXSCOPE_WASM_OPT (-Oz | -Os, default -Oz),
-#      MXSCOPE_SODIUM_OPT (libsodium's flags, default -O2: it stays outside LTO, see wasm/CMakeLists.txt),
+#      MXSCOPE_SODIUM_OPT (libsodium's flags, default "-O3 -msimd128": it stays outside LTO, see
+#      wasm/CMakeLists.txt; WebAssembly SIMD is in every browser and Node the package supports),
 #      MXSCOPE_CACHE (see libsodium-src.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 BUILD=${MXSCOPE_WASM_BUILD_DIR:-build-wasm}
 WASM_OPT=${MXSCOPE_WASM_OPT:--Oz}
-SODIUM_OPT=${MXSCOPE_SODIUM_OPT:--O2}
+SODIUM_OPT=${MXSCOPE_SODIUM_OPT:--O3 -msimd128}
 log() { echo "build-wasm.sh: $*" >&2; }
 die() { log "error: $*"; exit 1; }
 

@@ -49,10 +49,51 @@ void random_bytes(std::uint8_t* out, std::size_t size) {
   }
 }
 
+namespace {
+// Deriving a public key from a seed is a fixed-base scalar multiplication, the single most costly
+// step of minting and attenuating. The same seeds come back again and again (the issuer key for
+// every mint; a token's proof seed each time that token is attenuated or sealed), so each thread
+// remembers the last few derivations. The cache holds a keyed BLAKE2b hash of each seed, never the
+// seed, and the public key (which is public); a hit rebuilds libsodium's secret key as seed || pk,
+// exactly what crypto_sign_seed_keypair would have produced.
+struct SeedCache {
+  static constexpr std::size_t size = 16;
+  struct Entry {
+    std::array<std::uint8_t, 32> seed_hash{};
+    PublicKeyBytes pk{};
+    bool used = false;
+  };
+  std::array<Entry, size> entries{};
+  std::size_t next = 0;
+};
+thread_local SeedCache seed_cache;
+
+std::array<std::uint8_t, 32> seed_hash_of(const std::uint8_t* seed) {
+  static constexpr std::uint8_t context[] = "mxscope keypair cache v1";
+  std::array<std::uint8_t, 32> h{};
+  crypto_generichash(h.data(), h.size(), seed, 32, context, sizeof context - 1);
+  return h;
+}
+}  // namespace
+
 KeyPair keypair_from_seed(const std::uint8_t* seed) {
   ensure_sodium();
   KeyPair kp;
+  const auto h = seed_hash_of(seed);
+  for (const auto& e : seed_cache.entries) {
+    if (e.used && sodium_memcmp(e.seed_hash.data(), h.data(), h.size()) == 0) {
+      kp.pk = e.pk;
+      std::memcpy(kp.sk.data(), seed, 32);
+      std::memcpy(kp.sk.data() + 32, e.pk.data(), e.pk.size());
+      return kp;
+    }
+  }
   crypto_sign_seed_keypair(kp.pk.data(), kp.sk.data(), seed);
+  auto& slot = seed_cache.entries[seed_cache.next];
+  seed_cache.next = (seed_cache.next + 1) % SeedCache::size;
+  slot.seed_hash = h;
+  slot.pk = kp.pk;
+  slot.used = true;
   return kp;
 }
 
