@@ -179,7 +179,7 @@ function start(login) {
           details: [
             `revokes this login's root token at the gateway, and with it every token made from it${live.length ? `: ${live.map((t) => `“${t.name ?? "unnamed"}”`).join(", ")} ${live.length === 1 ? "stops" : "stop"} working too` : ""}`,
             "ends the session on the homeserver" + (n ? ` (${n} open widget${n === 1 ? "" : "s"} will close)` : ""),
-            "deletes this browser's copy of the login and its remembered widget approvals",
+            "deletes this browser's copy of the login and its remembered widget approvals and trusted widget domains",
           ],
           confirm: "Log out",
           danger: true,

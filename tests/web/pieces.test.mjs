@@ -43,6 +43,17 @@ test("one login's grants are invisible to another login on the same browser", ()
   assert.equal(shared.length, 0);
 });
 
+test("trusted widget domains are kept per login, like grants, and go with the login at logout", () => {
+  const shared = new MemoryStorage();
+  const alice = new GrantStore({ storage: new ScopedStorage(shared, "@alice:localhost") });
+  const bob = new GrantStore({ storage: new ScopedStorage(shared, "@bob:localhost") });
+  alice.trustOrigin("https://widgets.example/notifier/index.html");
+  assert.deepEqual(alice.trustedOrigins(), ["https://widgets.example"]);
+  assert.equal(bob.trustsOrigin("https://widgets.example"), false);
+  new ScopedStorage(shared, "@alice:localhost").clear(); // what logging out does
+  assert.deepEqual(alice.trustedOrigins(), []);
+});
+
 test("the demo server: the client origin serves the app, the widget origin only the widgets", async () => {
   const web = await startWeb({ homeserver: "http://127.0.0.1:9", demoUsers: [{ user: "alice", password: "alicepass" }] });
   try {

@@ -6,28 +6,10 @@
 // Every token minted from that root works at the same gateway, limited to its scope, until it
 // expires or is revoked there.
 import * as mx from "mxscope";
-import { MatrixError, NetworkError } from "./matrix.mjs";
+import { MatrixError, NetworkError, call } from "./matrix.mjs";
 
 /** Whether an access token is an mxscope token (the gateway's answer to a login). */
 export const isMxscopeToken = (t) => typeof t === "string" && /^mxs\d+_/.test(t);
-
-async function call(baseUrl, method, path, { token, body, signal } = {}) {
-  let res;
-  try {
-    res = await fetch(baseUrl + path, {
-      method,
-      signal,
-      headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { "Content-Type": "application/json" } : {}) },
-      body: body !== undefined ? JSON.stringify(body) : undefined,
-    });
-  } catch (e) {
-    if (e?.name === "AbortError") throw e;
-    throw new NetworkError(baseUrl, e);
-  }
-  const json = await res.json().catch(() => ({}));
-  if (!res.ok) throw new MatrixError(res.status, json);
-  return json;
-}
 
 /** The gateway's issuer public key (`mxpk1_…`): what verifies its tokens. */
 export async function gatewayKey(baseUrl) {

@@ -26,7 +26,8 @@ export class NetworkError extends Error {
   }
 }
 
-async function call(baseUrl, method, path, { token, body, query, signal } = {}) {
+/** One client-server API call: the JSON answer, or a MatrixError / NetworkError (the gateway's API too). */
+export async function call(baseUrl, method, path, { token, body, query, signal } = {}) {
   let url = baseUrl + path;
   if (query) {
     const q = new URLSearchParams();
@@ -121,8 +122,10 @@ export class Room {
       for (const e of this.stateOfType(type)) {
         const c = e.content ?? {};
         if (!c.url || !/^https?:/i.test(c.url)) continue;
-        // m.widget wins over the legacy type when both exist for one id.
-        byId.set(e.state_key, { id: e.state_key, type, sender: e.sender, content: { ...c, id: c.id || e.state_key, creatorUserId: c.creatorUserId || e.sender } });
+        // m.widget wins over the legacy type when both exist for one id. The creator is the
+        // event's sender, never the content's claim: "added by you" lets a widget load without
+        // asking, and anyone allowed to set widgets could write someone else's id there.
+        byId.set(e.state_key, { id: e.state_key, type, sender: e.sender, content: { ...c, id: c.id || e.state_key, creatorUserId: e.sender } });
       }
     }
     return [...byId.values()].sort((a, b) => (a.content.name || "").localeCompare(b.content.name || ""));

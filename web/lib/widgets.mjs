@@ -1,5 +1,6 @@
 // The client's side of the widget host: one WidgetHost per login, built on the login's root
-// token; opening and closing room widgets; feeding live room events to open widgets (only what
+// token; opening and closing room widgets (a widget someone else added asks before it loads);
+// the domains the person trusts to load without asking; feeding live room events to open widgets (only what
 // each widget's own token may read); the Permissions view's data; and revoking the whole login.
 import * as mx from "mxscope";
 import { WidgetHost, FetchClient, GrantStore, domPrompter, buildPromptRows } from "mxscope/widget-host";
@@ -26,13 +27,31 @@ export class Widgets extends EventTarget {
     this.grants = new GrantStore({ storage });
     this.sessions = new Map(); // key "roomId|widgetId" -> {w, roomId, widgetId, content}
     this.ended = []; // sessions closed during this page's life, newest first
+    const prompter = domPrompter({ onShown: () => this.#changed() });
     this.host = new WidgetHost({
       client: new FetchClient({ baseUrl: matrix.baseUrl, accessToken: matrix.accessToken, userId: matrix.userId, deviceId: matrix.deviceId }),
       rootToken: login.rootToken,
       verifier: this.verifier,
       revoked: this.revoked,
-      prompter: domPrompter({ onShown: () => this.#changed() }),
+      // The dialogs name who added a widget the way the room does ("Bob (@bob:example.org)").
+      prompter: {
+        ...prompter,
+        load: (req) => {
+          const answer = prompter.load({ ...req, addedBy: this.#who(req.roomId, req.addedBy) });
+          // The card replaces the widget the person just opened: keyboard and screen-reader
+          // users land on its question.
+          const card = req.container.querySelector(".mxs-load");
+          card?.setAttribute("tabindex", "-1");
+          card?.focus();
+          this.#changed();
+          return answer;
+        },
+        capabilities: (req) => prompter.capabilities({ ...req, addedBy: this.#who(req.roomId, req.addedBy) }),
+      },
       grants: this.grants,
+      // A widget someone else added loads only after the person agrees (the card in its place);
+      // their own widgets, trusted domains and remembered approvals load as before.
+      loadConsent: true,
       roomNames: {},
       knownRooms: [],
       displayName: matrix.userId,
@@ -45,6 +64,13 @@ export class Widgets extends EventTarget {
       this.#syncRoomNames();
       for (const { roomId, event } of ev.detail.events) this.feed(roomId, event);
     });
+  }
+
+  /** "Bob (@bob:example.org)", or the bare id when the room knows no display name. */
+  #who(roomId, userId) {
+    if (!userId) return userId;
+    const name = this.matrix.rooms.get(roomId)?.memberName(userId);
+    return name && name !== userId && !userId.startsWith(`@${name}:`) ? `${name} (${userId})` : userId;
   }
 
   #syncRoomNames() {
@@ -119,7 +145,7 @@ export class Widgets extends EventTarget {
       this.#saveRevoked(w.mintedIds);
       this.#changed();
     });
-    for (const e of ["approved", "token"]) w.addEventListener(e, () => this.#changed());
+    for (const e of ["loaded", "approved", "token"]) w.addEventListener(e, () => this.#changed());
     w.addEventListener("activity", () => this.dispatchEvent(new Event("activity")));
     this.#changed();
     return w;
@@ -182,6 +208,22 @@ export class Widgets extends EventTarget {
   forget(key) {
     this.grants.forgetKey(key);
     for (const s of this.live()) if (this.grants.keyOf(s.content, s.roomId) === key) s.w.close("revoked", { forget: true });
+    this.#changed();
+  }
+
+  // ---- trusted domains ----------------------------------------------------------------------
+
+  /**
+   * Domains whose widgets load without the consent card ("Always load widgets from …"), kept
+   * with the grants in the login's storage: [{origin, host}]
+   */
+  trustedDomains() {
+    return this.grants.trustedOrigins().map((origin) => ({ origin, host: new URL(origin).host }));
+  }
+
+  /** Widgets from `origin` ask again before they load (widgets open now stay open). */
+  untrust(origin) {
+    this.grants.untrustOrigin(origin);
     this.#changed();
   }
 

@@ -8,6 +8,7 @@ import { modal, confirmDialog } from "./dialogs.mjs";
 /** A widget session's status in a few words, for its card and the Permissions view. */
 export function sessionStatus(w, now = Date.now()) {
   if (w.state === "closed") return { tone: "off", text: "Closed: its pass is revoked" };
+  if (w.state === "consent") return { tone: "wait", text: "Not loaded: waiting for your answer" };
   if (!w.token) return w.state === "prompting" ? { tone: "wait", text: "Asking you for permission…" } : { tone: "wait", text: "Starting…" };
   const granted = w.approved.filter((c) => !/^(m\.capability\.screenshot|io\.element\.requires_client|visibility)$/.test(c)).length;
   if (!granted) return { tone: "off", text: "No permissions: you allowed nothing" };
@@ -113,10 +114,15 @@ export class Dock {
     for (const s of this.widgets.live()) if (s.roomId === roomId && !items.some((i) => i.id === s.widgetId)) s.w.close("removed");
   }
 
-  /** Opens a room widget in a new card; the permission prompt follows when it asks. */
+  /**
+   * Opens a room widget in a new card: a widget someone else added first asks, in the card, to
+   * load at all; the permission prompt follows when it asks.
+   */
   open(roomId, content) {
     const d = this.#dockFor(roomId);
     d.cards.get(content.id)?.element.remove();
+    // Opened again: its "closed" notice gives way to the new card.
+    for (const old of d.frames.querySelectorAll(".widget-card.closed")) if (old.dataset.widgetId === content.id) old.remove();
     const frame = h("div.widget-frame");
     const status = h("span.widget-status");
     const closeBtn = h("button.icon-button", { type: "button", title: "Close (revokes its pass)", "aria-label": `Close ${content.name}`, dataset: { action: "close-card" } }, h("span.icon.close", { "aria-hidden": "true" }));
@@ -164,14 +170,16 @@ export class Dock {
     const d = this.docks.get(roomId);
     if (!d) return;
     const why =
-      reason === "revoked" ? "You revoked its access." : reason === "expired" ? "Its approval expired." : reason === "removed" ? "It was removed from the room." : "You closed it.";
+      reason === "declined"
+        ? "You chose not to load it: nothing was fetched from its server."
+        : reason === "revoked" ? "You revoked its access." : reason === "expired" ? "Its approval expired." : reason === "removed" ? "It was removed from the room." : "You closed it.";
     card.element.classList.add("closed");
     fill(
       card.element,
       h(
         "div.widget-closed",
         { role: "status" },
-        h("p", h("strong", card.content.name), ` is closed. ${why} Its pass no longer works.`),
+        h("p", h("strong", card.content.name), reason === "declined" ? ` isn't loaded. ${why}` : ` is closed. ${why} Its pass no longer works.`),
         h(
           "div.row",
           reason !== "removed" ? h("button.btn.small", { type: "button", onclick: () => this.open(roomId, card.content) }, "Open again") : null,

@@ -8,15 +8,10 @@ import * as mx from "mxscope";
 import { h, fill, duration } from "../lib/dom.mjs";
 import { headline, roomsLabel, untilLabel, encodeRequest, requestText, sendRequest } from "../lib/gateway.mjs";
 import { modal } from "./dialogs.mjs";
-import { sentenceList, copyButton, radios, checks } from "./token-ui.mjs";
+import { sentenceList, copyButton, radios, checks, durationChoices } from "./token-ui.mjs";
 
 const enc = encodeURIComponent;
-const MORE_TIME = [
-  { value: "0", label: "No change" },
-  { value: "3600", label: "1 hour" },
-  { value: "28800", label: "8 hours" },
-  { value: "86400", label: "1 day" },
-];
+const MORE_TIME = [{ value: "0", label: "No change" }, ...durationChoices(3600, 28800, 86400)];
 
 /**
  * @param {object} o

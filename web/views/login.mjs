@@ -1,6 +1,7 @@
 // The sign-in screen: user name + password against a homeserver (the local Synapse by default).
 import { h } from "../lib/dom.mjs";
 import { MatrixError, NetworkError } from "../lib/matrix.mjs";
+import { loginScreen, loginForm, serverAddress, serverDetails } from "./login-form.mjs";
 
 function explain(e, baseUrl) {
   if (e instanceof NetworkError) return `Can't reach the homeserver at ${baseUrl}. Is it running? (scripts/synapse.sh start)`;
@@ -20,59 +21,28 @@ export function loginView({ config, notice, onLogin, onTokenLogin }) {
   const user = h("input#login-user", { name: "username", autocomplete: "username", required: true, autocapitalize: "none", spellcheck: "false", placeholder: "e.g. alice" });
   const password = h("input#login-password", { name: "password", type: "password", autocomplete: "current-password", required: true });
   const server = h("input#login-server", { name: "homeserver", type: "url", required: true, value: serverUrl });
-  const error = h("p.form-error", { role: "alert", hidden: true });
-  const submit = h("button.btn.primary.wide", { type: "submit" }, "Sign in");
 
-  const form = h(
-    "form.login-form",
-    {
-      novalidate: true,
-      async onsubmit(ev) {
-        ev.preventDefault();
-        error.hidden = true;
-        const name = user.value.trim().replace(/^@/, "").split(":")[0];
-        if (!name || !password.value) {
-          error.textContent = "Enter your user name and password.";
-          error.hidden = false;
-          (name ? password : user).focus();
-          return;
-        }
-        let baseUrl;
-        try {
-          baseUrl = new URL(server.value.trim()).toString().replace(/\/+$/, "");
-        } catch {
-          error.textContent = "The homeserver address isn't a valid URL.";
-          error.hidden = false;
-          return;
-        }
-        submit.disabled = true;
-        submit.textContent = "Signing in…";
-        form.setAttribute("aria-busy", "true");
-        try {
-          await onLogin({ baseUrl, user: name, password: password.value });
-        } catch (e) {
-          error.textContent = explain(e, baseUrl);
-          error.hidden = false;
-          submit.disabled = false;
-          submit.textContent = "Sign in";
-          form.removeAttribute("aria-busy");
-          password.select();
-        }
-      },
+  const { form, submit } = loginForm({
+    submitLabel: "Sign in",
+    busyLabel: "Signing in…",
+    check() {
+      const name = user.value.trim().replace(/^@/, "").split(":")[0];
+      if (!name || !password.value) return { error: "Enter your user name and password.", focus: name ? password : user };
+      const baseUrl = serverAddress(server.value);
+      if (!baseUrl) return { error: "The homeserver address isn't a valid URL." };
+      return { values: { baseUrl, user: name, password: password.value } };
     },
-    h("label", { for: "login-user" }, "User name"),
-    user,
-    h("label", { for: "login-password" }, "Password"),
-    password,
-    h(
-      "details.server",
-      h("summary", config.gateway ? "Through the gateway " : "Homeserver ", h("span.muted", new URL(serverUrl).host)),
-      h("label", { for: "login-server" }, config.gateway ? "Gateway (or homeserver) address" : "Homeserver address"),
-      server,
-    ),
-    error,
-    submit,
-  );
+    send: onLogin,
+    explain: (e, { baseUrl }) => explain(e, baseUrl),
+    afterFailure: () => password.select(),
+    children: [
+      h("label", { for: "login-user" }, "User name"),
+      user,
+      h("label", { for: "login-password" }, "Password"),
+      password,
+      serverDetails({ summary: config.gateway ? "Through the gateway " : "Homeserver ", label: config.gateway ? "Gateway (or homeserver) address" : "Homeserver address", input: server }),
+    ],
+  });
 
   const demo = config.demo?.users?.length
     ? h(
@@ -88,22 +58,19 @@ export function loginView({ config, notice, onLogin, onTokenLogin }) {
       )
     : null;
 
-  const view = h(
-    "div.login-screen",
-    h(
-      "main.login-card",
-      h("div.brand.big", h("span.logo", { "aria-hidden": "true" }), h("span", "mxscope"), h("span.brand-sub", "web")),
-      h("h1", "Sign in"),
-      h("p.lede", "Chat on Matrix. Widgets you open act with their own short-lived pass, limited to what you allow, and you can revoke it at any time."),
-      notice ? h(`p.notice.${notice.kind ?? "info"}`, { role: notice.kind === "error" ? "alert" : "status" }, notice.text) : null,
+  const view = loginScreen({
+    title: "Sign in",
+    lede: "Chat on Matrix. Widgets you open act with their own short-lived pass, limited to what you allow, and you can revoke it at any time.",
+    notice,
+    children: [
       form,
       // A link, not a button: the page has one "Sign in" button.
       onTokenLogin
         ? h("p.switch-login", h("a", { href: "#", dataset: { action: "token-login" }, onclick: (ev) => (ev.preventDefault(), onTokenLogin()) }, "Sign in with a token from your main device"))
         : null,
       demo,
-    ),
-  );
+    ],
+  });
   queueMicrotask(() => user.focus());
   return view;
 }

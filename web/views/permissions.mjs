@@ -1,10 +1,10 @@
 // The Permissions screen: every widget pass alive now (what it can do in plain language, time
-// left, what it did, Revoke), the remembered approvals (each revocable), recently ended widgets
-// (whose passes the verifier now refuses), and this login.
+// left, what it did, Revoke), the remembered approvals (each revocable), the widget domains that
+// load without asking (each removable), recently ended widgets (whose passes the verifier now
+// refuses), and this login.
 import { h, fill, avatar, clock, duration, dateTime, localpart } from "../lib/dom.mjs";
 import { sessionStatus } from "./dock.mjs";
-
-const RISK = { low: "Low risk", medium: "Medium risk", high: "High risk", critical: "Very high risk" };
+import { RISK } from "./token-ui.mjs";
 
 const EVENT_WORDS = {
   "m.room.message": "messages",
@@ -45,6 +45,7 @@ export class PermissionsView {
     this.collapsed = new Set(); // activity logs a person collapsed (keyed by widget session)
     this.live = h("div.perm-list", { dataset: { section: "live" } });
     this.remembered = h("div.perm-list", { dataset: { section: "remembered" } });
+    this.trusted = h("div.perm-list", { dataset: { section: "trusted" } });
     this.ended = h("div.perm-list", { dataset: { section: "ended" } });
     this.loginBox = h("div.perm-login");
     this.element = h(
@@ -57,6 +58,7 @@ export class PermissionsView {
       ),
       h("div.page-body", h("section.perm-section", { "aria-labelledby": "perm-live" }, h("h2#perm-live", "Widgets with access now"), this.live),
         h("section.perm-section", { "aria-labelledby": "perm-remembered" }, h("h2#perm-remembered", "Remembered approvals"), h("p.muted.section-lede", "Widgets you allowed for a while. They open without asking until the time runs out or you revoke it."), this.remembered),
+        h("section.perm-section", { "aria-labelledby": "perm-trusted" }, h("h2#perm-trusted", "Widget domains you trust"), h("p.muted.section-lede", "Widgets from these domains load without asking first, whoever added them. They still ask before they can do anything."), this.trusted),
         h("section.perm-section", { "aria-labelledby": "perm-ended" }, h("h2#perm-ended", "Recently closed"), this.ended),
         h("section.perm-section", { "aria-labelledby": "perm-login" }, h("h2#perm-login", "This login"), this.loginBox)),
     );
@@ -75,6 +77,7 @@ export class PermissionsView {
   render() {
     this.renderLive();
     this.renderRemembered();
+    this.renderTrusted();
     this.renderEnded();
     this.renderLogin();
   }
@@ -93,7 +96,8 @@ export class PermissionsView {
   }
 
   renderLive() {
-    const sessions = this.widgets.live();
+    // A widget still asking whether to load has no access (its card is in the room).
+    const sessions = this.widgets.live().filter((s) => s.w.state !== "consent");
     if (!sessions.length) {
       fill(this.live, h("div.empty-card", h("p", h("strong", "No widget has access right now.")), h("p.muted", "Open a widget in a room; while it's open it shows up here with exactly what it may do.")));
       return;
@@ -167,6 +171,7 @@ export class PermissionsView {
     if ((m = /^read (\d+) (\S+)(?: \((\S+)\))? event\(s\) in (\S+)$/.exec(sum))) return `Read ${m[1]} ${what(m[2], m[3])} in ${this.names(m[4])}`;
     if (a.action === "capabilities") return sum.replace(/^approved/, "You approved").replace(/^declined every permission/, "You declined every permission").replace(/permission\(s\)/, "permissions").replace(/^remembered approval/, "Opened with a remembered approval");
     if (a.action === "close") return sum.replace(/^closed \((\w+)\); its token is revoked$/, (_, r) => `Closed (${r === "revoked" ? "you revoked it" : r === "closed" ? "you closed it" : r}); its pass is revoked`);
+    if (a.action === "load") return sum.replace(/^you chose to load it$/, "You chose to load it").replace(/^loaded; widgets from (\S+) now load without asking$/, (_, o) => `You chose to load it, and to always load widgets from ${o.replace(/^https?:\/\//, "")}`);
     if (a.action === "get_token") return "Took its pass (to use with its own server)";
     return this.names(sum);
   }
@@ -224,6 +229,36 @@ export class PermissionsView {
     );
   }
 
+  renderTrusted() {
+    const list = this.widgets.trustedDomains();
+    if (!list.length) {
+      fill(this.trusted, h("div.empty-card", h("p.muted", "None. A widget someone else adds asks before it loads; tick “Always load widgets from …” there to list its domain here.")));
+      return;
+    }
+    fill(
+      this.trusted,
+      h(
+        "ul.trusted-list",
+        list.map((d) =>
+          h(
+            "li",
+            { dataset: { origin: d.origin } },
+            h("span.trusted-domain", d.host),
+            h("button.btn.small", { type: "button", dataset: { action: "untrust" }, "aria-label": `Stop trusting ${d.host}`, onclick: () => this.#untrust(d.origin) }, "Remove"),
+          ),
+        ),
+      ),
+    );
+  }
+
+  #untrust(origin) {
+    this.widgets.untrust(origin);
+    // The button is gone: keep keyboard focus in the section instead of dropping it to the page.
+    const head = this.element.querySelector("#perm-trusted");
+    head.setAttribute("tabindex", "-1");
+    head.focus();
+  }
+
   renderEnded() {
     const ended = this.widgets.ended;
     if (!ended.length) {
@@ -236,7 +271,7 @@ export class PermissionsView {
         "ul.ended-list",
         ended.map((s) => {
           const verdict = s.w.token ? this.widgets.verify(s.w.token) : "no_token";
-          const why = { revoked: "you revoked it", closed: "you closed it", removed: "it left the page or the room", unload: "the page closed", expired: "its approval expired" }[s.reason] ?? s.reason;
+          const why = { declined: "you chose not to load it", revoked: "you revoked it", closed: "you closed it", removed: "it left the page or the room", unload: "the page closed", expired: "its approval expired" }[s.reason] ?? s.reason;
           return h(
             "li",
             { dataset: { widgetId: s.widgetId, verdict } },

@@ -193,7 +193,7 @@ export class Shell {
   }
 
   #widgetsChanged() {
-    const n = this.widgets.live().length;
+    const n = this.widgets.live().filter((s) => s.w.state !== "consent").length;
     this.permCount.hidden = n === 0;
     this.permCount.textContent = String(n);
     this.permCount.setAttribute("aria-label", `${n} widget${n === 1 ? "" : "s"} with access`);
@@ -255,7 +255,7 @@ export class Shell {
       details: [
         "revokes this login's root pass, and with it every widget pass made from it" + (n ? ` (${n} open widget${n === 1 ? "" : "s"} will close)` : ""),
         "ends the session on the homeserver",
-        "deletes this browser's keys and remembered widget approvals for this login",
+        "deletes this browser's keys and remembered widget approvals and trusted widget domains for this login",
       ],
       confirm: "Log out",
       danger: true,

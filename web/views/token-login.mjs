@@ -6,6 +6,7 @@ import * as mx from "mxscope";
 import { h, fill } from "../lib/dom.mjs";
 import { headline } from "../lib/gateway.mjs";
 import { sentenceList, parseSignIn } from "./token-ui.mjs";
+import { loginScreen, loginForm, serverAddress, serverDetails } from "./login-form.mjs";
 
 const TOKEN_ERRORS = {
   bad_checksum: "This token is damaged: a character is missing or mistyped. Copy it again, or scan the code.",
@@ -32,8 +33,6 @@ export function tokenLoginView({ config, notice, prefill = "", onSubmit, onBack 
   field.value = pre?.token ?? "";
   const gatewayInput = h("input#token-gateway", { type: "url", value: pre?.gateway ?? config.gateway ?? config.homeserver ?? "" });
   const preview = h("div.token-preview", { "aria-live": "polite" });
-  const error = h("p.form-error", { role: "alert", hidden: true });
-  const submit = h("button.btn.primary.wide", { type: "submit" }, "Sign in with this token");
   const scanBox = h("div.scan-box", { hidden: true });
 
   const update = () => {
@@ -56,50 +55,25 @@ export function tokenLoginView({ config, notice, prefill = "", onSubmit, onBack 
   };
   field.addEventListener("input", update);
 
-  const form = h(
-    "form.login-form",
-    {
-      novalidate: true,
-      async onsubmit(ev) {
-        ev.preventDefault();
-        error.hidden = true;
-        const p = previewToken(field.value);
-        if (p.empty || p.error) {
-          error.textContent = p.error ?? "Paste the token or sign-in link from your main device.";
-          error.hidden = false;
-          field.focus();
-          return;
-        }
-        let gateway;
-        try {
-          gateway = new URL(gatewayInput.value.trim()).toString().replace(/\/+$/, "");
-        } catch {
-          error.textContent = "The gateway address isn't a valid URL.";
-          error.hidden = false;
-          return;
-        }
-        submit.disabled = true;
-        submit.textContent = "Checking the token…";
-        form.setAttribute("aria-busy", "true");
-        try {
-          await onSubmit({ gateway, token: p.token });
-        } catch (e) {
-          error.textContent = e.message;
-          error.hidden = false;
-          submit.disabled = false;
-          submit.textContent = "Sign in with this token";
-          form.removeAttribute("aria-busy");
-        }
-      },
+  const { form, submit, showError } = loginForm({
+    submitLabel: "Sign in with this token",
+    busyLabel: "Checking the token…",
+    check() {
+      const p = previewToken(field.value);
+      if (p.empty || p.error) return { error: p.error ?? "Paste the token or sign-in link from your main device.", focus: field };
+      const gateway = serverAddress(gatewayInput.value);
+      if (!gateway) return { error: "The gateway address isn't a valid URL." };
+      return { values: { gateway, token: p.token } };
     },
-    h("label", { for: "token-input" }, "Token or sign-in link"),
-    field,
-    scanBox,
-    preview,
-    h("details.server", h("summary", "Gateway ", h("span.muted", (() => { try { return new URL(gatewayInput.value).host; } catch { return ""; } })())), h("label", { for: "token-gateway" }, "Gateway address"), gatewayInput),
-    error,
-    submit,
-  );
+    send: onSubmit,
+    children: [
+      h("label", { for: "token-input" }, "Token or sign-in link"),
+      field,
+      scanBox,
+      preview,
+      serverDetails({ summary: "Gateway ", label: "Gateway address", input: gatewayInput }),
+    ],
+  });
 
   // Scanning: only where the browser can decode QR codes itself (BarcodeDetector) and has a camera.
   let stopScan = null;
@@ -114,27 +88,23 @@ export function tokenLoginView({ config, notice, prefill = "", onSubmit, onBack 
               update();
               stopScan?.();
             }).catch((e) => {
-              error.textContent = `The camera isn't available: ${e.message}`;
-              error.hidden = false;
+              showError(`The camera isn't available: ${e.message}`);
               return null;
             });
           },
         }, "Scan a QR code")
       : null;
 
-  const view = h(
-    "div.login-screen",
-    h(
-      "main.login-card",
-      h("div.brand.big", h("span.logo", { "aria-hidden": "true" }), h("span", "mxscope"), h("span.brand-sub", "web")),
-      h("h1", "Sign in with a token"),
-      h("p.lede", "On a device you don't fully trust. Your main device makes the token under ", h("strong", "Devices & tokens → Sign in on another device"), ": this device then gets only what it allows, for as long as it allows."),
-      notice ? h(`p.notice.${notice.kind ?? "info"}`, { role: notice.kind === "error" ? "alert" : "status" }, notice.text) : null,
+  const view = loginScreen({
+    title: "Sign in with a token",
+    lede: ["On a device you don't fully trust. Your main device makes the token under ", h("strong", "Devices & tokens → Sign in on another device"), ": this device then gets only what it allows, for as long as it allows."],
+    notice,
+    children: [
       scanButton ? h("div.row", scanButton) : null,
       form,
       h("p.switch-login", h("button.linklike", { type: "button", onclick: () => (stopScan?.(), onBack()) }, "‹ Sign in with a password instead")),
-    ),
-  );
+    ],
+  });
   if (prefill) queueMicrotask(update);
   queueMicrotask(() => (prefill ? submit : field).focus());
   return view;

@@ -87,6 +87,11 @@ export function tokenReveal({ token, qrText = null, qrLabel = "QR code", note = 
 }
 
 /** A group of radio choices: [{value, label, hint?}] -> fieldset; `get()` reads the choice. */
+const DURATION_WORDS = { 900: "15 minutes", 3600: "1 hour", 28800: "8 hours", 86400: "1 day", 604800: "7 days", 2592000: "30 days", 31536000: "1 year" };
+
+/** Radio choices ({value, label}) for durations in seconds, each one of DURATION_WORDS. */
+export const durationChoices = (...seconds) => seconds.map((s) => ({ value: String(s), label: DURATION_WORDS[s] }));
+
 export function radios(name, legend, options, value) {
   const inputs = [];
   const el = h(

@@ -8,21 +8,11 @@ import * as mx from "mxscope";
 import { h, fill, clock, timeLabel, duration, localpart } from "../lib/dom.mjs";
 import { Gateway, MintedTokens, mintOffline, headline, roomsLabel, accessKind, untilLabel, requestsIn, decodeRequest, REQUEST_PATH } from "../lib/gateway.mjs";
 import { modal, confirmDialog } from "./dialogs.mjs";
-import { sentenceList, tokenReveal, signInLink, radios, checks, copyButton, ago } from "./token-ui.mjs";
+import { sentenceList, tokenReveal, signInLink, radios, checks, copyButton, ago, durationChoices } from "./token-ui.mjs";
 
-const DEVICE_DURATIONS = [
-  { value: "900", label: "15 minutes" },
-  { value: "3600", label: "1 hour" },
-  { value: "28800", label: "8 hours" },
-  { value: "86400", label: "1 day" },
-  { value: "604800", label: "7 days" },
-];
+const DEVICE_DURATIONS = durationChoices(900, 3600, 28800, 86400, 604800);
 const SCRIPT_DURATIONS = [
-  { value: "3600", label: "1 hour" },
-  { value: "86400", label: "1 day" },
-  { value: "604800", label: "7 days" },
-  { value: "2592000", label: "30 days" },
-  { value: "31536000", label: "1 year" },
+  ...durationChoices(3600, 86400, 604800, 2592000, 31536000),
   { value: "0", label: "No expiry", hint: "Until you revoke it. Prefer a date: a forgotten token stays valid." },
 ];
 // The CLI's --allow shortcuts (docs/cli.md), as choices.
@@ -510,15 +500,74 @@ export class TokensView {
   }
 
   /**
+   * A dialog that mints a token. `build()` makes the form's fields (fresh for each dialog) and
+   * says how to read them: `choices()` (re-read on every change), `preview(element, c)` (the live
+   * "what it will allow"), `problem(c)` (what is missing, or null), `mint(c)`, and
+   * `reveal(body, m, c, close)` (replaces the form with the token). Resolves with the minted
+   * token, or undefined when cancelled.
+   */
+  #mintDialog({ label, formClass, title, intro, submitLabel, build }) {
+    return modal({
+      label,
+      className: "wide",
+      build: (close) => {
+        const body = h("div.modal-body");
+        const { fields, choices, preview: render, problem, mint, reveal } = build();
+        const error = h("p.form-error", { role: "alert", hidden: true });
+        const preview = h("div.scope-preview", { "aria-live": "polite" });
+        const fail = (text) => {
+          error.textContent = text;
+          error.hidden = false;
+        };
+        const update = () => render(preview, choices());
+        const form = h(
+          `form.${formClass}`,
+          {
+            novalidate: true,
+            onchange: update,
+            oninput: update,
+            onsubmit: (ev) => {
+              ev.preventDefault();
+              const c = choices();
+              const missing = problem(c);
+              if (missing) return fail(missing);
+              let m;
+              try {
+                m = mint(c);
+              } catch (e) {
+                return fail(`Couldn't make the token: ${e.message}`);
+              }
+              reveal(body, m, c, close);
+            },
+          },
+          h("h2", title),
+          h("p.muted", intro),
+          fields,
+          preview,
+          error,
+          h("div.modal-actions", h("button.btn", { type: "button", onclick: () => close(undefined) }, "Cancel"), h("button.btn.primary", { type: "submit" }, submitLabel)),
+        );
+        fill(body, form);
+        queueMicrotask(update);
+        return body;
+      },
+    });
+  }
+
+  /**
    * "Sign in on another device with limited access": rooms, read-only or read and send, how long.
    * Resolves with the minted token, or undefined when cancelled.
    */
   signInDevice(prefill = {}) {
-    return modal({
+    return this.#mintDialog({
       label: prefill.granting ? "Grant more access" : "Sign in on another device",
-      className: "wide",
-      build: (close) => {
-        const body = h("div.modal-body");
+      formClass: "device-form",
+      title: prefill.granting ? `Grant more access to “${prefill.granting}”` : "Sign in on another device with limited access",
+      intro: prefill.granting
+        ? "This makes a new token with the access asked for. The device switches to it with “Use a new token”, and its old token is revoked when it does."
+        : "For a device you don't fully trust: a shared computer, a tablet in the kitchen. It sees only the rooms you pick, can do only what you allow, and stops working at the time you choose. You can revoke it here at any moment.",
+      submitLabel: "Create sign-in code",
+      build: () => {
         const name = h("input#device-name", { maxlength: 60, value: prefill.name ?? "Other device", autocomplete: "off" });
         const rooms = this.#roomChecks(prefill.rooms ?? []);
         const access = radios("access", "Access", [
@@ -528,60 +577,19 @@ export class TokensView {
         const asked = prefill.seconds && !DEVICE_DURATIONS.some((d) => Number(d.value) === prefill.seconds) ? [{ value: String(prefill.seconds), label: `${duration(prefill.seconds * 1000)} (as asked)` }] : [];
         const dur = radios("duration", "For how long", [...asked, ...DEVICE_DURATIONS], String(prefill.seconds ?? 3600));
         dur.classList.add("inline");
-        const error = h("p.form-error", { role: "alert", hidden: true });
-        const preview = h("div.scope-preview", { "aria-live": "polite" });
-        const choices = () => {
-          const seconds = Number(dur.get());
-          return { name: name.value.trim() || "Other device", rooms: rooms.get(), send: access.get() === "send", seconds };
-        };
-        const update = () => {
-          const c = choices();
-          if (!c.rooms.length) return fill(preview, h("p.muted", "Pick at least one room."));
-          const scope = { actions: deviceCaveats(c).actions, rooms: c.rooms, notAfter: Date.now() + c.seconds * 1000, sealed: true };
-          fill(preview, h("p", h("strong", headline(scope)), ` · ${roomsLabel(scope, (id) => this.roomName(id))}`));
-        };
-        const form = h(
-          "form.device-form",
-          {
-            novalidate: true,
-            onchange: update,
-            oninput: update,
-            onsubmit: (ev) => {
-              ev.preventDefault();
-              const c = choices();
-              if (!c.rooms.length || !(c.seconds > 0)) {
-                error.textContent = c.rooms.length ? "Choose for how long." : "Pick at least one room the device may see.";
-                error.hidden = false;
-                return;
-              }
-              let m;
-              try {
-                // Sealed: the device cannot hand its access on.
-                m = this.#mint("device", deviceCaveats(c), { seal: true });
-              } catch (e) {
-                error.textContent = `Couldn't make the token: ${e.message}`;
-                error.hidden = false;
-                return;
-              }
-              this.#revealDevice(body, m, c, close, prefill.granting);
-            },
+        return {
+          fields: [h("label", { for: "device-name" }, "Device name ", h("span.muted", "(shown here, and on messages it sends)")), name, rooms, access, dur],
+          choices: () => ({ name: name.value.trim() || "Other device", rooms: rooms.get(), send: access.get() === "send", seconds: Number(dur.get()) }),
+          preview: (el, c) => {
+            if (!c.rooms.length) return fill(el, h("p.muted", "Pick at least one room."));
+            const scope = { actions: deviceCaveats(c).actions, rooms: c.rooms, notAfter: Date.now() + c.seconds * 1000, sealed: true };
+            fill(el, h("p", h("strong", headline(scope)), ` · ${roomsLabel(scope, (id) => this.roomName(id))}`));
           },
-          h("h2", prefill.granting ? `Grant more access to “${prefill.granting}”` : "Sign in on another device with limited access"),
-          h("p.muted", prefill.granting
-            ? "This makes a new token with the access asked for. The device switches to it with “Use a new token”, and its old token is revoked when it does."
-            : "For a device you don't fully trust: a shared computer, a tablet in the kitchen. It sees only the rooms you pick, can do only what you allow, and stops working at the time you choose. You can revoke it here at any moment."),
-          h("label", { for: "device-name" }, "Device name ", h("span.muted", "(shown here, and on messages it sends)")),
-          name,
-          rooms,
-          access,
-          dur,
-          preview,
-          error,
-          h("div.modal-actions", h("button.btn", { type: "button", onclick: () => close(undefined) }, "Cancel"), h("button.btn.primary", { type: "submit" }, "Create sign-in code")),
-        );
-        fill(body, form);
-        queueMicrotask(update);
-        return body;
+          problem: (c) => (!c.rooms.length ? "Pick at least one room the device may see." : !(c.seconds > 0) ? "Choose for how long." : null),
+          // Sealed: the device cannot hand its access on.
+          mint: (c) => this.#mint("device", deviceCaveats(c), { seal: true }),
+          reveal: (body, m, c, close) => this.#revealDevice(body, m, c, close, prefill.granting),
+        };
       },
     });
   }
@@ -612,11 +620,13 @@ export class TokensView {
 
   /** A named token for a script or a bot: rooms, actions, duration; shown once, with a copy button. */
   newScriptToken() {
-    return modal({
+    return this.#mintDialog({
       label: "New token for a script or bot",
-      className: "wide",
-      build: (close) => {
-        const body = h("div.modal-body");
+      formClass: "script-form",
+      title: "New token for a script or bot",
+      intro: "For a cron job, a backup script, a bot: it can do only what you choose here, in the rooms you pick, and messages it sends carry its name.",
+      submitLabel: "Create token",
+      build: () => {
         const name = h("input#script-name", { required: true, maxlength: 100, placeholder: "e.g. backup-bot", autocomplete: "off", autofocus: true });
         const rooms = this.#roomChecks();
         const allRooms = h("input#script-all-rooms", { type: "checkbox" });
@@ -625,86 +635,53 @@ export class TokensView {
         const dur = radios("script-duration", "For how long", SCRIPT_DURATIONS, "2592000");
         dur.classList.add("inline");
         const delegate = h("input#script-delegate", { type: "checkbox", checked: true });
-        const error = h("p.form-error", { role: "alert", hidden: true });
-        const preview = h("div.scope-preview", { "aria-live": "polite" });
-        const choices = () => ({
-          name: name.value.trim(),
-          rooms: allRooms.checked ? null : rooms.get(),
-          permissions: perms.get(),
-          seconds: Number(dur.get()),
-          seal: !delegate.checked,
-        });
-        const update = () => {
-          rooms.disabled = allRooms.checked;
-          const c = choices();
-          if (!c.permissions.length) return fill(preview, h("p.muted", "Choose what it may do."));
-          if (c.rooms && !c.rooms.length) return fill(preview, h("p.muted", "Pick its rooms (or all your rooms)."));
-          try {
-            const cav = scriptCaveats({ ...c, name: c.name || "script" });
-            const scope = { actions: cav.actions, rooms: cav.rooms ?? null, events: cav.events ?? null, notAfter: cav.notAfter ?? null, name: cav.name, sealed: c.seal };
-            fill(preview, h("h4", "It will be able to"), sentenceList(mx.describe(scope, { roomNames: this.roomNames() }), { skip: ["name"], names: (t) => this.names(t) }));
-          } catch (e) {
-            fill(preview, h("p.form-error", e.message));
-          }
-        };
-        const form = h(
-          "form.script-form",
-          {
-            novalidate: true,
-            onchange: update,
-            oninput: update,
-            onsubmit: (ev) => {
-              ev.preventDefault();
-              const c = choices();
-              const problem = !c.name ? "Give the token a name you'll recognise (it labels what it sends)." : !c.permissions.length ? "Choose what it may do." : c.rooms && !c.rooms.length ? "Pick at least one room, or all your rooms." : null;
-              if (problem) {
-                error.textContent = problem;
-                error.hidden = false;
-                return;
-              }
-              let m;
-              try {
-                m = this.#mint("script", scriptCaveats(c), { seal: c.seal });
-              } catch (e) {
-                error.textContent = `Couldn't make the token: ${e.message}`;
-                error.hidden = false;
-                return;
-              }
-              const roomArg = (c.rooms ?? [])[0];
-              fill(
-                body,
-                h("h2", `Token “${c.name}”`),
-                h("p.reveal-headline", h("strong", m.scope.notAfter ? `Valid until ${untilLabel(m.scope.notAfter)}` : "No expiry"), ` · ${accessKind(m.scope)} · ${roomsLabel(m.scope, (id) => this.roomName(id))}`),
-                h("p", "Copy it now and keep it like a password: it is not shown again (you can always revoke it here)."),
-                tokenReveal({ token: m.token }),
-                h(
-                  "details.token-usage",
-                  h("summary", "Use it from a script"),
-                  h("pre", `export MXSCOPE_TOKEN='…'   # the token above\nmxscope send --gateway ${this.login.baseUrl} --room '${roomArg ?? "!room:server"}' 'backup done'`),
-                  h("p.muted", "Or call the gateway like a homeserver: ", h("code", `Authorization: Bearer $MXSCOPE_TOKEN`), ` at ${this.login.baseUrl}.`),
-                ),
-                h("div.modal-actions", h("button.btn.primary", { type: "button", onclick: () => close(m) }, "Done")),
-              );
-            },
+        return {
+          fields: [
+            h("label", { for: "script-name" }, "Name"),
+            name,
+            perms,
+            rooms,
+            h("label.choice.all-rooms", allRooms, h("span.choice-text", h("span", "All my rooms instead"), h("span.muted", "including rooms you join later"))),
+            dur,
+            h("label.choice", delegate, h("span.choice-text", h("span", "It may make narrower tokens from this one"), h("span.muted", "for its own helpers; revoking it revokes those too"))),
+          ],
+          choices: () => ({ name: name.value.trim(), rooms: allRooms.checked ? null : rooms.get(), permissions: perms.get(), seconds: Number(dur.get()), seal: !delegate.checked }),
+          preview: (el, c) => {
+            rooms.disabled = allRooms.checked;
+            if (!c.permissions.length) return fill(el, h("p.muted", "Choose what it may do."));
+            if (c.rooms && !c.rooms.length) return fill(el, h("p.muted", "Pick its rooms (or all your rooms)."));
+            try {
+              const cav = scriptCaveats({ ...c, name: c.name || "script" });
+              const scope = { actions: cav.actions, rooms: cav.rooms ?? null, events: cav.events ?? null, notAfter: cav.notAfter ?? null, name: cav.name, sealed: c.seal };
+              fill(el, h("h4", "It will be able to"), sentenceList(mx.describe(scope, { roomNames: this.roomNames() }), { skip: ["name"], names: (t) => this.names(t) }));
+            } catch (e) {
+              fill(el, h("p.form-error", e.message));
+            }
           },
-          h("h2", "New token for a script or bot"),
-          h("p.muted", "For a cron job, a backup script, a bot: it can do only what you choose here, in the rooms you pick, and messages it sends carry its name."),
-          h("label", { for: "script-name" }, "Name"),
-          name,
-          perms,
-          rooms,
-          h("label.choice.all-rooms", allRooms, h("span.choice-text", h("span", "All my rooms instead"), h("span.muted", "including rooms you join later"))),
-          dur,
-          h("label.choice", delegate, h("span.choice-text", h("span", "It may make narrower tokens from this one"), h("span.muted", "for its own helpers; revoking it revokes those too"))),
-          preview,
-          error,
-          h("div.modal-actions", h("button.btn", { type: "button", onclick: () => close(undefined) }, "Cancel"), h("button.btn.primary", { type: "submit" }, "Create token")),
-        );
-        fill(body, form);
-        queueMicrotask(update);
-        return body;
+          problem: (c) => (!c.name ? "Give the token a name you'll recognise (it labels what it sends)." : !c.permissions.length ? "Choose what it may do." : c.rooms && !c.rooms.length ? "Pick at least one room, or all your rooms." : null),
+          mint: (c) => this.#mint("script", scriptCaveats(c), { seal: c.seal }),
+          reveal: (body, m, c, close) => this.#revealScript(body, m, c, close),
+        };
       },
     });
+  }
+
+  #revealScript(body, m, c, close) {
+    const roomArg = (c.rooms ?? [])[0];
+    fill(
+      body,
+      h("h2", `Token “${c.name}”`),
+      h("p.reveal-headline", h("strong", m.scope.notAfter ? `Valid until ${untilLabel(m.scope.notAfter)}` : "No expiry"), ` · ${accessKind(m.scope)} · ${roomsLabel(m.scope, (id) => this.roomName(id))}`),
+      h("p", "Copy it now and keep it like a password: it is not shown again (you can always revoke it here)."),
+      tokenReveal({ token: m.token }),
+      h(
+        "details.token-usage",
+        h("summary", "Use it from a script"),
+        h("pre", `export MXSCOPE_TOKEN='…'   # the token above\nmxscope send --gateway ${this.login.baseUrl} --room '${roomArg ?? "!room:server"}' 'backup done'`),
+        h("p.muted", "Or call the gateway like a homeserver: ", h("code", `Authorization: Bearer $MXSCOPE_TOKEN`), ` at ${this.login.baseUrl}.`),
+      ),
+      h("div.modal-actions", h("button.btn.primary", { type: "button", onclick: () => close(m) }, "Done")),
+    );
   }
 
   // ---- revoking ----------------------------------------------------------------------------
