@@ -13,6 +13,7 @@
 # Randomness: on __EMSCRIPTEN__ libsodium 1.0.18 calls Module.getRandomValue, which it sets up from
 # crypto.getRandomValues (browser) or require('crypto') (Node with `require` available). A web build
 # run under Node needs a --pre-js that defines Module.getRandomValue (see toolchain.md).
+# SODIUM_RANDOMBYTES_SOURCE replaces that file instead (mxscope: wasm/sodium-randombytes.c).
 #
 # Usage (top-level CMakeLists.txt, inside if(EMSCRIPTEN)):
 #   include(cmake/sodium_wasm.cmake)
@@ -21,6 +22,7 @@
 include_guard(GLOBAL)
 
 set(SODIUM_SRC "" CACHE PATH "libsodium source tree (scripts/libsodium-src.sh prints it)")
+set(SODIUM_RANDOMBYTES_SOURCE "" CACHE FILEPATH "a C file replacing libsodium's randombytes/randombytes.c (empty: libsodium's own)")
 set(SODIUM_OPT_FLAGS "-Os" CACHE STRING "optimisation flags for the libsodium sources (e.g. -Os, -O2, -O3)")
 
 if(NOT EMSCRIPTEN)
@@ -83,6 +85,11 @@ function(_mxscope_add_sodium_wasm)
   configure_file("${src}/include/sodium/version.h.in" "${gen}/sodium/version.h" @ONLY)
 
   file(GLOB_RECURSE sodium_c CONFIGURE_DEPENDS "${src}/*.c")
+  if(SODIUM_RANDOMBYTES_SOURCE)
+    # The project's own randombytes (wasm/sodium-randombytes.c: Web Crypto, no require("crypto")).
+    list(FILTER sodium_c EXCLUDE REGEX "/randombytes/randombytes\\.c$")
+    list(APPEND sodium_c "${SODIUM_RANDOMBYTES_SOURCE}")
+  endif()
   add_library(sodium STATIC ${sodium_c})
   target_include_directories(sodium
     PUBLIC "${gen}"

@@ -37,6 +37,11 @@ const invalid = (message) => new MxscopeError('invalid_argument', message);
 export function ready(options = {}) {
   if (!starting) {
     starting = (async () => {
+      // Every key and token nonce comes from the Web Crypto API (wasm/sodium-randombytes.c); without
+      // it there is no randomness, so refuse to start rather than fail at the first mint.
+      if (typeof globalThis.crypto?.getRandomValues !== 'function') {
+        throw new MxscopeError('init_failed', 'mxscope needs the Web Crypto API (globalThis.crypto.getRandomValues) for randomness; Node >= 20 and every current browser have it');
+      }
       let m;
       try {
         m = await createMxscopeCore({ ...options });

@@ -41,3 +41,42 @@ test('the repository entry js/index.mjs works too (what the web client maps "mxs
   assert.equal(repo.verify(token, { trustedKeys: key }).userId, '@a:example.org');
   assert.notEqual(repo.MxscopeError, mx.MxscopeError, 'a separate module instance');
 });
+
+// Randomness comes from the Web Crypto API only (wasm/sodium-randombytes.c). Both builds run in
+// child processes so that removing globalThis.crypto cannot disturb this one.
+const runChild = async (code) => {
+  const { execFileSync } = await import('node:child_process');
+  return execFileSync(process.execPath, ['--input-type=module', '-e', code], { encoding: 'utf8' }).trim();
+};
+
+for (const build of ['node', 'web']) {
+  test(`${build} build: without Web Crypto, ready() refuses with init_failed instead of minting without randomness`, async () => {
+    const entry = new URL(`../../dist/${build}/index.mjs`, import.meta.url).href;
+    const out = await runChild(`
+      Object.defineProperty(globalThis, 'crypto', { value: undefined, configurable: true });
+      const mx = await import(${JSON.stringify(entry)});
+      try { await mx.ready(); console.log('started'); }
+      catch (e) { console.log(e.code + ': ' + e.message); }`);
+    assert.match(out, /^init_failed: .*Web Crypto/);
+  });
+
+  test(`${build} build: keys and tokens draw fresh randomness from crypto.getRandomValues`, async () => {
+    const entry = new URL(`../../dist/${build}/index.mjs`, import.meta.url).href;
+    const out = await runChild(`
+      let bytes = 0;
+      const real = globalThis.crypto.getRandomValues.bind(globalThis.crypto);
+      globalThis.crypto.getRandomValues = (a) => { bytes += a.byteLength; return real(a); };
+      const mx = await import(${JSON.stringify(entry)});
+      const { readFileSync } = await import('node:fs');
+      // The web build fetches its .wasm next to it; under Node it is handed over instead.
+      await mx.ready(${JSON.stringify(build)} === 'web' ? { wasmBinary: readFileSync(new URL('mxscope-core.wasm', ${JSON.stringify(entry)})) } : {});
+      const before = bytes;
+      const k = mx.generateIssuerKey();
+      const t1 = mx.mint({ issuerSecretKey: k.secretKey, userId: '@a:example.org' });
+      const t2 = mx.mint({ issuerSecretKey: k.secretKey, userId: '@a:example.org' });
+      console.log(JSON.stringify({ drawn: bytes - before, differ: t1 !== t2 }));`);
+    const { drawn, differ } = JSON.parse(out);
+    assert.equal(differ, true, 'two mints of the same claims differ (fresh proof keys)');
+    assert.ok(drawn >= 3 * 32, `a key seed and two proof seeds come from getRandomValues (drew ${drawn} bytes)`);
+  });
+}
