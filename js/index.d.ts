@@ -67,7 +67,8 @@ export const version: string;
  * - `invalid_argument`: a bad argument (room id, key text, unknown action, unknown field, wrong type).
  * - `io_error`: (native only: file access).
  * - `not_ready`: called before `await ready()`.
- * - `init_failed`: the WebAssembly module could not be loaded.
+ * - `init_failed`: the WebAssembly module could not be loaded, or the environment has no Web Crypto API
+ *   (`globalThis.crypto.getRandomValues`, the only source of randomness).
  * - `out_of_memory`: the WebAssembly heap could not grow.
  * - `internal_error`: a bug; please report it.
  */
