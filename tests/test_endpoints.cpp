@@ -104,6 +104,10 @@ TEST_CASE("endpoints that are not about a room map to their action") {
       {"GET", "/_matrix/client/v3/sync?since=s1&timeout=30000", Action::read_timeline, std::nullopt},
       {"GET", "/_matrix/client/r0/sync", Action::read_timeline, std::nullopt},
       {"GET", "/_matrix/client/v3/joined_rooms", Action::read_state, std::nullopt},
+      {"GET", "/_matrix/client/v3/publicRooms?limit=10", Action::read_state, std::nullopt},
+      {"POST", "/_matrix/client/r0/publicRooms", Action::read_state, std::nullopt},
+      {"POST", "/_matrix/client/v3/search?next_batch=b1", Action::read_timeline, std::nullopt},
+      {"GET", "/_matrix/client/v3/notifications?only=highlight", Action::read_timeline, std::nullopt},
       {"POST", "/_matrix/media/v3/upload?filename=a.png", Action::upload_media, std::nullopt},
       {"PUT", "/_matrix/media/v3/upload/example.org/abc", Action::upload_media, std::nullopt},
       {"POST", "/_matrix/media/v1/create", Action::upload_media, std::nullopt},
@@ -122,6 +126,27 @@ TEST_CASE("endpoints that are not about a room map to their action") {
       {"GET", "/_matrix/client/v3/voip/turnServer", Action::turn_servers, std::nullopt},
   };
   for (const auto& e : table) check(e);
+}
+
+TEST_CASE("a room-scoped token may read the directory, search and notifications, which the caller filters") {
+  const IssuerKey key = mxtest::issuer(1);
+  const auto scoped = [&](ActionSet actions) {
+    return mxtest::verify_at(
+        mxtest::root_token(key).attenuate({.actions = actions, .rooms = std::set<std::string>{room}}), key);
+  };
+  const VerifiedToken reader = scoped(ActionSet{Action::read_timeline, Action::read_state});
+  const VerifiedToken sender = scoped(ActionSet{Action::send_message});
+  for (const auto& [method, path] : std::vector<std::pair<std::string, std::string>>{
+           {"GET", "/_matrix/client/v3/publicRooms"},
+           {"POST", "/_matrix/client/v3/publicRooms"},
+           {"POST", "/_matrix/client/v3/search"},
+           {"GET", "/_matrix/client/v3/notifications"}}) {
+    INFO(method << " " << path);
+    const EndpointMatch m = map_endpoint(method, path);
+    CHECK_FALSE(m.request.room_id.has_value());
+    CHECK(authorize(reader, m.request).allowed);
+    CHECK(authorize(sender, m.request).reason == Reason::action_not_allowed);
+  }
 }
 
 TEST_CASE("account endpoints are root-only and denied to every subtoken") {
@@ -170,6 +195,10 @@ TEST_CASE("endpoints not in the table are unknown and so denied to subtokens") {
            {"DELETE", R + "/send/m.reaction/txn1"},
            {"GET", R + "/send/m.reaction/txn1"},
            {"POST", "/_matrix/client/v3/createRoom"},
+           {"PUT", "/_matrix/client/v3/publicRooms"},
+           {"GET", "/_matrix/client/v3/search"},
+           {"GET", "/_matrix/client/v3/events"},
+           {"GET", "/_matrix/client/v3/initialSync"},
            {"GET", "/_matrix/client/v4/sync"},
            {"GET", "/_synapse/admin/v1/users/%40bob%3Aexample.org"},
            {"GET", "/sync"},

@@ -25,6 +25,35 @@ void filter_sync(nlohmann::json& body, const mxscope::VerifiedToken& token);
 // /joined_rooms: only the token's rooms.
 void filter_joined_rooms(nlohmann::json& body, const mxscope::VerifiedToken& token);
 
+// /publicRooms: only the token's rooms whose state it may read; per room, the fields backed by a
+// state event the token may not read (name, topic, avatar, alias, join rule, room type) are
+// dropped. total_room_count_estimate is dropped (it counts rooms the token cannot see); the
+// pagination tokens are kept, so a page may hold fewer rooms than asked for, or none.
+void filter_public_rooms(nlohmann::json& body, const mxscope::VerifiedToken& token);
+
+// POST /search, before forwarding: restricts room_events.filter.rooms to the token's rooms (the
+// intersection with the rooms asked for), so the homeserver searches nothing else.
+enum class SearchRequest {
+  forward,     // `body` rewritten: forward it
+  no_rooms,    // nothing the token may read is left to search: answer empty_search_result()
+  malformed,   // not a search body: answer 400
+};
+SearchRequest scope_search_request(nlohmann::json& body, const mxscope::VerifiedToken& token);
+nlohmann::json empty_search_result();
+// POST /search, the answer: results (and their context, state, groups) the token may not read
+// are removed; `count` is kept only when the token reads every event type of its rooms.
+void filter_search(nlohmann::json& body, const mxscope::VerifiedToken& token);
+
+// GET /notifications: only notifications of the token's rooms whose event it may read.
+void filter_notifications(nlohmann::json& body, const mxscope::VerifiedToken& token);
+
+// GET /pushrules[/...]: for a token limited to some rooms, push rules that name another room
+// (room rules, whose id is the room id, and rules with a room_id condition) are removed, so the
+// answer does not list the account's other rooms. `rest` is the path after the version
+// ("pushrules/global/room/%21r%3Ahs"). Returns false when the path addresses one such rule (the
+// caller answers 404).
+bool filter_push_rules(nlohmann::json& body, const mxscope::VerifiedToken& token, const std::string& rest);
+
 // A room read (/messages, /context, /event, /relations, /threads, /state, /members,
 // /initialSync): drops the events the token may not read. Returns false when the response is
 // a single event the token may not read (the caller answers 404).

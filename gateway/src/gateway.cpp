@@ -1,7 +1,6 @@
 #include "gateway.hpp"
 
 #include <strings.h>
-#include <sys/socket.h>
 #include <sodium.h>
 
 #include <chrono>
@@ -9,6 +8,7 @@
 #include <ctime>
 
 #include "filter.hpp"
+#include "http_common.hpp"
 #include "log.hpp"
 
 namespace mxgw {
@@ -16,6 +16,8 @@ namespace mxgw {
 using nlohmann::json;
 
 namespace {
+
+using http::query_decode;
 
 std::int64_t now_s() { return static_cast<std::int64_t>(std::time(nullptr)); }
 std::int64_t now_ms() {
@@ -29,27 +31,6 @@ std::int64_t mono_us() {
 
 // The longest text form a token can have (max_token_bytes + checksum, base64url, prefix), with slack.
 constexpr std::size_t max_token_text = 12000;
-
-int hexval(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// Percent-decodes a query component ('+' is a space). Invalid escapes are kept as they are.
-std::string query_decode(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '+') out += ' ';
-    else if (s[i] == '%' && i + 2 < s.size() && hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0) {
-      out += static_cast<char>(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
-      i += 2;
-    } else out += s[i];
-  }
-  return out;
-}
 
 // Splits a raw query into (decoded name, raw component) pairs.
 std::vector<std::pair<std::string, std::string_view>> query_parts(std::string_view q) {
@@ -139,7 +120,10 @@ Gateway::Gateway(Config config, std::unique_ptr<Store> store)
     : config_(std::move(config)),
       store_(std::move(store)),
       upstream_(config_),
-      issuer_(load_or_create_issuer_key(config_.issuer_key_file, config_.create_keys)) {
+      issuer_(load_or_create_issuer_key(config_.issuer_key_file, config_.create_keys)),
+      server_(HttpServerOptions{config_.listen_host, config_.listen_port, config_.threads, config_.client_timeout_s,
+                                config_.keep_alive_timeout_s, config_.max_body_bytes},
+              [this](const httplib::Request& req, httplib::Response& res) { handle(req, res); }, server_error) {
   box_.emplace(SecretBox::load_or_create(config_.secret_key_file, config_.create_keys));
   trusted_.add(issuer_.public_key());
   for (const auto& k : config_.trusted_keys) {
@@ -173,52 +157,24 @@ Gateway::~Gateway() {
 }
 
 bool Gateway::run() {
-  const int threads = config_.threads;
-  server_.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<std::size_t>(threads)); };
-  server_.set_tcp_nodelay(true);
-  server_.set_keep_alive_max_count(100000);
-  server_.set_keep_alive_timeout(config_.keep_alive_timeout_s);
-  server_.set_read_timeout(config_.client_timeout_s, 0);
-  server_.set_write_timeout(config_.client_timeout_s, 0);
-  server_.set_payload_max_length(config_.max_body_bytes);
-  int listen_fd = -1;
-  server_.set_socket_options([&listen_fd](socket_t sock) {
-    int one = 1;
-    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    if (listen_fd < 0) listen_fd = sock;
-  });
-  const auto handler = [this](const httplib::Request& req, httplib::Response& res) { handle(req, res); };
-  const std::string any = "[\\s\\S]*";
-  server_.Get(any, handler).Post(any, handler).Put(any, handler).Delete(any, handler).Options(any, handler);
-  server_.Patch(any, handler);
-  server_.set_error_handler([](const httplib::Request&, httplib::Response& res) {
-    if (!res.body.empty()) return;
-    switch (res.status) {
-      case 413: error(res, 413, "M_TOO_LARGE", "The request body is too large"); break;
-      case 404: error(res, 404, "M_UNRECOGNIZED", "Unrecognized request"); break;
-      case 400: error(res, 400, "M_UNKNOWN", "Malformed HTTP request (bad request line or headers too large)"); break;
-      default: error(res, res.status, "M_UNKNOWN", "HTTP error " + std::to_string(res.status));
-    }
-  });
-  server_.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
-    error(res, 500, "M_UNKNOWN", "Internal gateway error");
-  });
-
-  if (config_.listen_port == 0) {
-    bound_port_ = server_.bind_to_any_port(config_.listen_host);
-    if (bound_port_ <= 0) return false;
-  } else {
-    if (!server_.bind_to_port(config_.listen_host, config_.listen_port)) return false;
-    bound_port_ = config_.listen_port;
-  }
-  if (listen_fd >= 0) ::listen(listen_fd, 1024);  // httplib's backlog is 5: too short for bursts of connects
+  bound_port_ = server_.bind();
+  if (bound_port_ <= 0) return false;
   flusher_thread_ = std::thread([this] { flusher(); });
   watcher_thread_ = std::thread([this] { watcher(); });
   log::info("listening on http://" + config_.listen_host + ":" + std::to_string(bound_port_) + " in front of " +
             config_.homeserver);
-  const bool ok = server_.listen_after_bind();
+  server_.serve();
   stop();
-  return ok;
+  return true;
+}
+
+void Gateway::server_error(int status, httplib::Response& res) {
+  switch (status) {
+    case 413: error(res, 413, "M_TOO_LARGE", "The request body is too large"); break;
+    case 400: error(res, 400, "M_UNKNOWN", "Malformed HTTP request (bad request line or headers too large)"); break;
+    case 500: error(res, 500, "M_UNKNOWN", "Internal gateway error"); break;
+    default: error(res, status, "M_UNKNOWN", "HTTP error " + std::to_string(status));
+  }
 }
 
 void Gateway::stop() {
@@ -227,7 +183,7 @@ void Gateway::stop() {
     stopping_ = true;
   }
   stop_cv_.notify_all();
-  if (server_.is_running()) server_.stop();
+  server_.stop();
 }
 
 void Gateway::flush_once() {
@@ -603,7 +559,9 @@ void Gateway::matrix(Exchange& x) {
   if (!extract_token(x, text)) return;
   const mxscope::EndpointMatch match = mxscope::map_endpoint(m, x.path);
   if (text.empty()) {
-    if (match.kind == mxscope::EndpointMatch::Kind::request) {
+    // The public room directory may be readable without a token (the homeserver decides).
+    const bool public_directory = m == "GET" && p.api == "client" && p.rest == "publicRooms";
+    if (match.kind == mxscope::EndpointMatch::Kind::request && !public_directory) {
       error(x.res, 401, "M_MISSING_TOKEN", "Missing access token");
       x.outcome = "rejected: missing token";
       return;
@@ -649,6 +607,21 @@ void Gateway::matrix(Exchange& x) {
   }
 
   std::string body = x.req.body;
+  if (m == "POST" && p.api == "client" && p.rest == "search" && !caller->token.scope().full_account) {
+    // The homeserver searches only the token's rooms; the answer is filtered again in forward().
+    json j = json::parse(body, nullptr, false);
+    switch (j.is_discarded() ? SearchRequest::malformed : scope_search_request(j, caller->token)) {
+      case SearchRequest::malformed:
+        error(x.res, 400, "M_BAD_JSON", "The search request must be a JSON object with search_categories");
+        x.outcome = "rejected: bad search body";
+        return;
+      case SearchRequest::no_rooms:
+        json_reply(x.res, 200, empty_search_result());
+        x.outcome = "filtered: no room to search";
+        return;
+      case SearchRequest::forward: body = j.dump(); break;
+    }
+  }
   if (sends && body_json) {
     // Attribution: a named token's events say which token sent them; nobody else may claim it.
     const auto& name = caller->token.name();
@@ -667,6 +640,10 @@ void Gateway::forward(Exchange& x, const Caller& c, const mxscope::EndpointMatch
   const bool get = x.req.method == "GET";
   const bool is_sync = get && p.api == "client" && p.rest == "sync";
   const bool is_joined = get && p.api == "client" && p.rest == "joined_rooms";
+  const bool is_directory = p.api == "client" && p.rest == "publicRooms" && (get || x.req.method == "POST");
+  const bool is_search = p.api == "client" && p.rest == "search" && x.req.method == "POST";
+  const bool is_notifications = get && p.api == "client" && p.rest == "notifications";
+  const bool is_push_rules = get && p.api == "client" && (p.rest == "pushrules" || p.rest.starts_with("pushrules/"));
   int extra_timeout = 0;
   if (is_sync)
     if (const auto t = query_value(x.query, "timeout")) {
@@ -678,6 +655,18 @@ void Gateway::forward(Exchange& x, const Caller& c, const mxscope::EndpointMatch
       extra_timeout = static_cast<int>(ms / 1000) + 1;
     }
   std::string target = x.path;
+  if (x.req.method == "PUT" && !c.root() && match.kind == mxscope::EndpointMatch::Kind::request) {
+    // Every token of a login is the same homeserver device, and the homeserver deduplicates by
+    // (device, transaction id): a subtoken's transaction ids are made its own.
+    const auto a = match.request.action;
+    if (a == mxscope::Action::send_message || a == mxscope::Action::send_event || a == mxscope::Action::redact ||
+        a == mxscope::Action::send_to_device) {
+      std::size_t end = target.size();
+      while (end > 0 && target[end - 1] == '/') --end;
+      const std::size_t slash = target.rfind('/', end == 0 ? 0 : end - 1);
+      if (slash != std::string::npos) target.insert(slash + 1, "mxs." + c.id().substr(0, 16) + ".");
+    }
+  }
   const std::string q = query_without_token(x.query);
   if (!q.empty()) target += "?" + q;
 
@@ -689,7 +678,8 @@ void Gateway::forward(Exchange& x, const Caller& c, const mxscope::EndpointMatch
   const bool room_read = match.kind == mxscope::EndpointMatch::Kind::request && rq.room_id &&
                          (rq.action == mxscope::Action::read_timeline || rq.action == mxscope::Action::read_state) &&
                          !(rq.event_type && rq.key);
-  if (r.status == 200 && !full && (is_sync || is_joined || room_read)) {
+  if (r.status == 200 && !full &&
+      (is_sync || is_joined || room_read || is_directory || is_search || is_notifications || is_push_rules)) {
     json j = json::parse(r.body, nullptr, false);
     if (j.is_discarded()) {
       error(x.res, 502, "M_UNKNOWN", "The homeserver's answer could not be read");
@@ -698,9 +688,13 @@ void Gateway::forward(Exchange& x, const Caller& c, const mxscope::EndpointMatch
     }
     if (is_sync) filter_sync(j, c.token);
     else if (is_joined) filter_joined_rooms(j, c.token);
-    else if (!filter_room_read(j, c.token, *rq.room_id)) {
-      error(x.res, 404, "M_NOT_FOUND", "Event not found");
-      x.outcome = "filtered: event not readable";
+    else if (is_directory) filter_public_rooms(j, c.token);
+    else if (is_search) filter_search(j, c.token);
+    else if (is_notifications) filter_notifications(j, c.token);
+    else if (is_push_rules ? !filter_push_rules(j, c.token, p.rest) : !filter_room_read(j, c.token, *rq.room_id)) {
+      // A single event, or a single push rule, the token may not see: as if it did not exist.
+      error(x.res, 404, "M_NOT_FOUND", is_push_rules ? "Push rule not found" : "Event not found");
+      x.outcome = is_push_rules ? "filtered: push rule not visible" : "filtered: event not readable";
       return;
     }
     r.body = j.dump();

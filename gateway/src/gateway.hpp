@@ -20,6 +20,7 @@
 #include <nlohmann/json.hpp>
 
 #include "config.hpp"
+#include "http_server.hpp"
 #include "mxscope/mxscope.hpp"
 #include "secrets.hpp"
 #include "store.hpp"
@@ -117,6 +118,8 @@ class Gateway {
   static void error(httplib::Response& res, int status, const std::string& errcode, const std::string& message,
                     nlohmann::json extra = nlohmann::json::object());
   static void json_reply(httplib::Response& res, int status, const nlohmann::json& body);
+  // The answer to a request the HTTP server refuses itself (malformed, too large, too slow).
+  static void server_error(int status, httplib::Response& res);
   void upstream_failure(Exchange& x, const UpstreamResult& r);
 
   Config config_;
@@ -143,7 +146,7 @@ class Gateway {
   std::mutex stop_mutex_;
   std::condition_variable stop_cv_;
   std::thread flusher_thread_, watcher_thread_;
-  httplib::Server server_;
+  HttpServer server_;
   int bound_port_ = 0;
 };
 

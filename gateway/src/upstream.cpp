@@ -1,5 +1,7 @@
 #include "upstream.hpp"
 
+#include "http_common.hpp"
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netdb.h>
@@ -11,7 +13,6 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-#include <cctype>
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
@@ -122,22 +123,20 @@ UpstreamResult Upstream::send(const std::string& method, const std::string& targ
 
 namespace {
 
+using http::iequals;
+
 struct Conn {
   int fd = -1;
   const void* owner = nullptr;
+  int timeout_s = -1;  // the SO_RCVTIMEO/SO_SNDTIMEO set on fd
+  std::chrono::steady_clock::time_point last_used;
   void close() {
     if (fd >= 0) ::close(fd);
     fd = -1;
+    timeout_s = -1;
   }
   ~Conn() { close(); }
 };
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
-  return true;
-}
 
 int connect_to(const std::string& host, int port, int timeout_s) {
   addrinfo hints{};
@@ -183,27 +182,6 @@ bool still_open(int fd) {
 }
 
 enum class Io { ok, eof, timeout, error };
-
-Io send_all(int fd, const std::string& head, const std::string& body) {
-  std::size_t off = 0;
-  const std::size_t total = head.size() + body.size();
-  while (off < total) {
-    iovec iov[2];
-    int n = 0;
-    if (off < head.size()) iov[n++] = {const_cast<char*>(head.data()) + off, head.size() - off};
-    const std::size_t boff = off > head.size() ? off - head.size() : 0;
-    if (boff < body.size()) iov[n++] = {const_cast<char*>(body.data()) + boff, body.size() - boff};
-    msghdr msg{};
-    msg.msg_iov = iov;
-    msg.msg_iovlen = static_cast<std::size_t>(n);
-    const ssize_t w = ::sendmsg(fd, &msg, MSG_NOSIGNAL);
-    if (w < 0 && errno == EINTR) continue;
-    if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return Io::timeout;
-    if (w <= 0) return Io::error;
-    off += static_cast<std::size_t>(w);
-  }
-  return Io::ok;
-}
 
 // Appends what arrives to `buf`.
 Io fill(int fd, std::string& buf) {
@@ -263,7 +241,11 @@ UpstreamResult Upstream::send_plain(const std::string& method, const std::string
                           method == "OPTIONS";
   UpstreamResult out;
   for (int attempt = 0; attempt < 2; ++attempt) {
-    if (conn.fd >= 0 && (conn.owner != this || !still_open(conn.fd))) conn.close();
+    // A connection used moments ago is open unless the homeserver closed it just now, which the
+    // retry below covers for idempotent requests; after a pause, look before sending.
+    const auto now = std::chrono::steady_clock::now();
+    if (conn.fd >= 0 && (conn.owner != this || (now - conn.last_used > std::chrono::milliseconds(200) && !still_open(conn.fd))))
+      conn.close();
     const bool reused = conn.fd >= 0;
     if (!reused) {
       conn.fd = connect_to(addr_host_, port_, config_.upstream_connect_timeout_s);
@@ -273,8 +255,12 @@ UpstreamResult Upstream::send_plain(const std::string& method, const std::string
         break;
       }
     }
-    set_timeouts(conn.fd, timeout);
-    Io io = send_all(conn.fd, head, body);
+    if (conn.timeout_s != timeout) {
+      set_timeouts(conn.fd, timeout);
+      conn.timeout_s = timeout;
+    }
+    const http::Sent sent = http::send_all(conn.fd, head, body);
+    Io io = sent == http::Sent::ok ? Io::ok : sent == http::Sent::timeout ? Io::timeout : Io::error;
     std::string buf;
     std::size_t header_end = std::string::npos;
     if (io == Io::ok) {
@@ -380,6 +366,7 @@ UpstreamResult Upstream::send_plain(const std::string& method, const std::string
       break;
     }
     if (close_after) conn.close();
+    conn.last_used = std::chrono::steady_clock::now();
     out.body = std::move(data);
     break;
   }

@@ -34,6 +34,11 @@ constexpr std::array routes{
     Route{"GET", "client", "rooms/{room}/members", read_state},
     Route{"GET", "client", "rooms/{room}/joined_members", read_state},
     Route{"GET", "client", "joined_rooms", read_state},
+    // Reads across rooms: the enforcement point filters the answer to the token's rooms.
+    Route{"GET", "client", "publicRooms", read_state},
+    Route{"POST", "client", "publicRooms", read_state},
+    Route{"POST", "client", "search", read_timeline},
+    Route{"GET", "client", "notifications", read_timeline},
     Route{"PUT", "client", "rooms/{room}/send/{type}/*", send_event},
     Route{"PUT", "client", "rooms/{room}/state/{type}", send_state},
     Route{"PUT", "client", "rooms/{room}/state/{type}/{key}", send_state},
@@ -132,17 +137,22 @@ std::vector<std::string_view> split(std::string_view s) {
   return out;
 }
 
+// Walks the pattern without allocating: this runs for every row on every request.
 bool match(const Route& route, const std::vector<std::string>& segs, Request& req) {
-  const auto pat = split(route.pattern);
+  std::string_view pat = route.pattern;
   std::size_t i = 0;
-  for (; i < pat.size(); ++i) {
-    if (pat[i] == "**") return i < segs.size();  // at least one segment
+  while (true) {
+    const std::size_t slash = pat.find('/');
+    const std::string_view p = pat.substr(0, slash);
+    if (p == "**") return i < segs.size();  // at least one segment
     if (i >= segs.size()) return false;
-    if (pat[i] == "*") continue;
-    if (pat[i] == "{room}") req.room_id = segs[i];
-    else if (pat[i] == "{type}") req.event_type = segs[i];
-    else if (pat[i] == "{key}") req.key = segs[i];
-    else if (pat[i] != segs[i]) return false;
+    if (p == "{room}") req.room_id = segs[i];
+    else if (p == "{type}") req.event_type = segs[i];
+    else if (p == "{key}") req.key = segs[i];
+    else if (p != "*" && p != segs[i]) return false;
+    ++i;
+    if (slash == std::string_view::npos) break;
+    pat.remove_prefix(slash + 1);
   }
   return i == segs.size();
 }

@@ -157,6 +157,26 @@ test("events sent with a named token carry its name in org.mxscope.token; nobody
   assert.equal((await ev(e5))["org.mxscope.token"], undefined);
 });
 
+test("two tokens of a login may use the same transaction id; a retry with one token is deduplicated", async () => {
+  const rc = client(root);
+  const { room_id } = await rc.createRoom({ name: "transactions" });
+  const one = await mint(gw, root, { actions: ["send_message"], rooms: [room_id] });
+  const two = await mint(gw, root, { actions: ["send_message"], rooms: [room_id] });
+  const txn = unique("txn");
+  const put = (token, body) => call(gw.url, "PUT", `/_matrix/client/v3/rooms/${encodeURIComponent(room_id)}/send/m.room.message/${txn}`,
+    { token, body: { msgtype: "m.text", body } });
+  const a = await put(one.token, "from token one");
+  const b = await put(two.token, "from token two");
+  const rootSend = await put(root, "from the root");
+  assert.equal(a.status, 200);
+  assert.equal(b.status, 200);
+  assert.notEqual(a.json.event_id, b.json.event_id, "the second token's message was swallowed as a duplicate");
+  assert.notEqual(rootSend.json.event_id, a.json.event_id);
+  const again = await put(one.token, "from token one");
+  assert.equal(again.json.event_id, a.json.event_id, "a retry is still recognised");
+  assert.equal((await rc.fetchRoomEvent(room_id, b.json.event_id)).content.body, "from token two");
+});
+
 test("a msgtype-limited token sends only that msgtype and reads only those messages", async () => {
   const rc = client(root);
   const { room_id } = await rc.createRoom({ name: "msgtypes" });

@@ -140,9 +140,9 @@ test("denials: 403 M_FORBIDDEN with the SDK's reason; unknown and root-only endp
   r = await c("/_matrix/client/v3/devices", auth(sub.token));
   matrixError(r, 403, "M_FORBIDDEN");
   assert.equal(r.json["org.mxscope.reason"], "root_only");
-  for (const path of ["/_matrix/client/v3/createRoom", "/_matrix/client/v3/publicRooms", "/_matrix/client/v3/search",
-    "/_matrix/client/v3/notifications", "/_synapse/admin/v1/server_version", "/_matrix/client/v3/account/whoami/../../devices"]) {
-    r = await c(path, [...auth(sub.token), "-X", path.includes("createRoom") || path.includes("search") ? "POST" : "GET", "-d", "{}", "--path-as-is"]);
+  for (const path of ["/_matrix/client/v3/createRoom", "/_matrix/client/v3/initialSync", "/_matrix/client/v3/events",
+    "/_synapse/admin/v1/server_version", "/_matrix/client/v3/account/whoami/../../devices"]) {
+    r = await c(path, [...auth(sub.token), "-X", path.includes("createRoom") ? "POST" : "GET", "-d", "{}", "--path-as-is"]);
     matrixError(r, 403, "M_FORBIDDEN");
     assert.equal(r.json["org.mxscope.reason"], "unknown_endpoint", path);
   }
@@ -205,6 +205,70 @@ test("a slow client is cut off after the client timeout without holding up other
     assert.match(received, /"errcode":"M_UNKNOWN"/);
   }
   sock.destroy();
+});
+
+// Raw HTTP/1.1 on one connection: writes `parts` (strings or functions that write on their own),
+// then collects what the gateway answers until it closes the connection or `ms` pass.
+async function rawExchange(parts, ms = 6000) {
+  const sock = connect(gw.port, "127.0.0.1");
+  await new Promise((r, j) => { sock.on("connect", r); sock.on("error", j); });
+  let received = "";
+  sock.on("data", (d) => { received += d.toString("latin1"); });
+  sock.on("error", () => {});
+  const closed = new Promise((r) => sock.on("close", r));
+  for (const p of parts) {
+    if (sock.destroyed) break;
+    if (typeof p === "function") await p(sock);
+    else sock.write(p);
+  }
+  await Promise.race([closed, sleep(ms)]);
+  sock.destroy();
+  answers.push(received);
+  return received;
+}
+// Status lines (an answer's body is followed directly by the next answer's status line).
+const statuses = (text) => [...text.matchAll(/HTTP\/1\.1 (\d{3}) [A-Z]/g)].map((m) => Number(m[1]));
+
+test("request framing: smuggling shapes are refused, pipelined requests answered in order", async () => {
+  const head = (extra) => `POST /_matrix/client/v3/user/${encodeURIComponent(userId)}/filter HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${root}\r\nContent-Type: application/json\r\n${extra}\r\n`;
+  // Content-Length and Transfer-Encoding together, or two different lengths: ambiguous, refused.
+  let got = await rawExchange([head("Content-Length: 4\r\nTransfer-Encoding: chunked\r\n") + "2\r\n{}\r\n0\r\n\r\n"]);
+  assert.deepEqual(statuses(got), [400], got);
+  got = await rawExchange([head("Content-Length: 2\r\nContent-Length: 3\r\n") + "{}x"]);
+  assert.deepEqual(statuses(got), [400], got);
+  got = await rawExchange([head("Transfer-Encoding: gzip, chunked\r\n") + "2\r\n{}\r\n0\r\n\r\n"]);
+  assert.deepEqual(statuses(got), [400], got);
+  // Two requests in one write: two answers, in order, on the same connection.
+  const get = (path) => `GET ${path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${root}\r\n\r\n`;
+  got = await rawExchange([get(WHOAMI) + get("/_matrix/client/v3/nothing-here") + get(WHOAMI).replace("HTTP/1.1\r\n", "HTTP/1.1\r\nConnection: close\r\n")]);
+  assert.deepEqual(statuses(got), [200, 404, 200], got);
+  assert.equal((got.match(new RegExp(`"user_id":"${userId.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}"`, "g")) || []).length, 2, got);
+  // A chunked body the homeserver accepts.
+  got = await rawExchange([head("Transfer-Encoding: chunked\r\nConnection: close\r\n") + "1\r\n{\r\n1\r\n}\r\n0\r\n\r\n"]);
+  assert.deepEqual(statuses(got), [200], got);
+  assert.match(got, /"filter_id"/);
+});
+
+test("chunked bodies cannot make the gateway buffer unbounded framing or trailers", async () => {
+  const head = `PUT /_matrix/client/v3/rooms/${encodeURIComponent(room)}/send/m.room.message/${unique("chunk")} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${root}\r\nTransfer-Encoding: chunked\r\n\r\n`;
+  // 1-byte chunks, each with an 8 KB chunk extension: a 1 MiB body limit would otherwise let the
+  // client push gigabytes of framing. Refused once the framing passes its allowance.
+  const ext = ";" + "e".repeat(8000);
+  let got = await rawExchange([head, async (sock) => {
+    for (let i = 0; i < 400 && !sock.destroyed; i++) {
+      if (!sock.write(`1${ext}\r\na\r\n`)) await new Promise((r) => sock.once("drain", r).once("close", r));
+    }
+  }]);
+  assert.deepEqual(statuses(got), [413], got);
+  assert.match(got, /"errcode":"M_TOO_LARGE"/);
+  // Endless trailers after the last chunk: refused, not buffered forever.
+  got = await rawExchange([head + "2\r\n{}\r\n0\r\n", async (sock) => {
+    for (let i = 0; i < 200 && !sock.destroyed; i++) {
+      if (!sock.write(`X-Trailer-${i}: ${"t".repeat(1000)}\r\n`)) await new Promise((r) => sock.once("drain", r).once("close", r));
+    }
+  }]);
+  assert.deepEqual(statuses(got), [400], got);
+  assert.equal((await c(WHOAMI, auth(root))).status, 200, "the gateway keeps serving");
 });
 
 test("homeserver down: 502 with a Matrix error body", async () => {

@@ -160,6 +160,21 @@ export async function realTokensOf(userId) {
   }
 }
 
+// Lists a room in the homeserver's public room directory. The local Synapse keeps its default
+// room_list_publication_rules, which let nobody publish through the API, so the test writes the
+// flag Synapse's directory reads (rooms.is_public) into its database. Throws when it cannot.
+export async function publishOnSynapse(roomId) {
+  const db = process.env.MXSCOPE_SYNAPSE_DB || "/var/tmp/mxscope-synapse/data/homeserver.db";
+  const { stdout } = await execFileP("python3", ["-c",
+    "import sqlite3,sys\n" +
+    "c=sqlite3.connect(sys.argv[1],timeout=10)\n" +
+    "n=c.execute('update rooms set is_public=1 where room_id=?',(sys.argv[2],)).rowcount\n" +
+    "c.commit()\n" +
+    "print(n)",
+    db, roomId]);
+  if (stdout.trim() !== "1") throw new Error(`could not publish ${roomId} in Synapse's directory`);
+}
+
 export function fileText(path) {
   return readFileSync(path, "utf8");
 }
