@@ -21,13 +21,17 @@ export class HostedWidget extends EventTarget {
   /**
    * @param {import("./widget-host.mjs").WidgetHost} host
    * @param {object} definition  {id, url, name?, type?, creatorUserId?, data?, waitForIframeLoad?}
-   * @param {{roomId: string}} where
+   * @param {{roomId: string, sender?: string}} where  sender: who sent the widget's state event
    */
-  constructor(host, definition, { roomId }) {
+  constructor(host, definition, { roomId, sender }) {
     super();
     if (!definition?.id || !definition?.url) throw new TypeError("a widget needs an id and a url");
     this.host = host;
-    this.definition = { type: "m.custom", creatorUserId: definition.creatorUserId ?? definition.sender ?? "", ...definition };
+    // Who added it: the state event's sender when the caller says (the homeserver vouches for it);
+    // otherwise the content's creatorUserId, which anyone able to set room state can fill in with
+    // any user id, so it is shown but never trusted (see WidgetHost.loadConsentNeeded).
+    this.sender = typeof sender === "string" && sender ? sender : null;
+    this.definition = { type: "m.custom", ...definition, creatorUserId: this.sender ?? definition.creatorUserId ?? "" };
     this.roomId = roomId;
     this.origin = new URL(definition.url).origin;
     this.serial = nextSerial++;

@@ -95,7 +95,11 @@ export interface WidgetDefinition {
   url: string;
   name?: string;
   type?: string;
-  /** Who added the widget; shown in the prompt. */
+  /**
+   * Who the content SAYS added the widget. Anyone allowed to set room state can write any user id
+   * here: it is shown when nothing better is known, never trusted. Pass the state event's sender
+   * to embed() instead.
+   */
   creatorUserId?: string;
   data?: Record<string, unknown>;
   waitForIframeLoad?: boolean;
@@ -241,8 +245,13 @@ export class WidgetHost {
   readonly grants: GrantStore;
   readonly widgets: Set<HostedWidget>;
   readonly userId: string;
-  /** Embeds a widget in `container` for `roomId`: sandboxed iframe, protocol, prompt on request. */
-  embed(definition: WidgetDefinition, where: { roomId: string; container: ElementLike }): HostedWidget;
+  /**
+   * Embeds a widget in `container` for `roomId`: sandboxed iframe, protocol, prompt on request.
+   * `sender`: the user id that sent the widget's state event (from the event, which the homeserver
+   * vouches for, not from its content). It is what the prompts show as "added by", and only with it
+   * can a widget the person added themself load without the consent step.
+   */
+  embed(definition: WidgetDefinition, where: { roomId: string; container: ElementLike; sender?: string }): HostedWidget;
   /** Why `widget` may load without asking, or null when the person must consent first. */
   loadConsentNeeded(widget: HostedWidget): null | LoadReason;
   /** Closes every widget (their tokens are revoked). */
@@ -274,6 +283,8 @@ export interface ActivityEntry {
 export class HostedWidget {
   readonly definition: WidgetDefinition;
   readonly roomId: string;
+  /** The state event's sender given to embed(), or null (then "added by" is only the content's claim). */
+  readonly sender: string | null;
   readonly origin: string;
   /** "widget: <name>", the token's name and the label on its messages. */
   readonly tokenName: string;

@@ -67,26 +67,29 @@ export class WidgetHost {
   /**
    * Embeds a widget in `container` for `roomId`.
    * @param {object} definition  m.widget content: {id, url, name?, type?, creatorUserId?, data?, waitForIframeLoad?}
+   * @param {{roomId: string, container: Element, sender?: string}} where  sender: the user id that sent
+   *   the widget's state event (from the event, not its content); only then can "added by you" apply
    * @returns {HostedWidget}
    */
-  embed(definition, { roomId, container }) {
+  embed(definition, { roomId, container, sender }) {
     if (!this.prompter) throw new Error("WidgetHost needs a prompter (e.g. domPrompter() from prompt-dom.mjs)");
     if (this.loadConsent && typeof this.prompter.load !== "function") throw new Error("loadConsent needs a prompter with load() (domPrompter() has one)");
-    const w = new HostedWidget(this, definition, { roomId });
+    const w = new HostedWidget(this, definition, { roomId, sender });
     w.open(container);
     return w;
   }
 
   /**
    * Why a widget may load without asking, or null when the person must consent first. Loads
-   * without asking: consent is off, the person added the widget themself, its origin is trusted
+   * without asking: consent is off, the person added the widget themself (by the state event's
+   * sender given to embed(); the content's creatorUserId is a claim and never counts), its origin is trusted
    * (by the host's policy or by the person), or the person already approved this widget in this
    * room (a remembered grant).
    * @returns {null | "added_by_you" | "trusted_origin" | "remembered_grant" | "consent_off"}
    */
   loadConsentNeeded(w) {
     if (!this.loadConsent) return "consent_off";
-    if (w.definition.creatorUserId && w.definition.creatorUserId === this.userId) return "added_by_you";
+    if (w.sender && w.sender === this.userId) return "added_by_you";
     if (this.trustedOrigins.has(w.origin) || this.grants.trustsOrigin(w.origin)) return "trusted_origin";
     if (this.grants.get(w.definition, w.roomId)) return "remembered_grant";
     return null;

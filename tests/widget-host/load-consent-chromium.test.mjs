@@ -114,6 +114,19 @@ test("trust rules: a widget the person added loads at once; \"Always load widget
     assert.equal(await page.locator(".mxs-load").count(), 0);
     await approveAndWaitReady(page, "n-mine");
 
+    // The content may claim anyone as its creator; only the state event's sender counts.
+    await page.evaluate(([d, sender]) => hostApi.embed(d, sender), [def("notifier", "n-forged", alice.user_id), "@bob:localhost"]);
+    const forged = page.getByRole("region", { name: "Load “Notifier”?" });
+    await forged.waitFor();
+    assert.equal(await forged.locator('[data-fact="added-by"]').innerText(), "@bob:localhost", "shows the sender, not the claim");
+    assert.equal(await iframeCount(page, "n-forged"), 0, "a forged creatorUserId does not skip the consent step");
+    await forged.getByRole("button", { name: "Don't load" }).click();
+    // Without a sender at all, the claim is shown but does not count either.
+    await page.evaluate((d) => hostApi.embed(d, null), def("notifier", "n-claim-only", alice.user_id));
+    await page.getByRole("region", { name: "Load “Notifier”?" }).waitFor();
+    assert.equal(await iframeCount(page, "n-claim-only"), 0);
+    await page.getByRole("region", { name: "Load “Notifier”?" }).getByRole("button", { name: "Don't load" }).click();
+
     await page.evaluate((d) => hostApi.embed(d), def("hud", "h-trust"));
     const card = page.getByRole("region", { name: "Load “Room HUD”?" });
     await card.getByRole("checkbox", { name: `Always load widgets from ${new URL(widgetOrigin).host}` }).check();

@@ -133,7 +133,8 @@ export class Widgets extends EventTarget {
     const existing = this.sessions.get(key);
     if (existing) return existing.w;
     this.#syncRoomNames();
-    const w = this.host.embed(content, { roomId, container });
+    // matrix.mjs sets creatorUserId from the state event's sender, never from the content.
+    const w = this.host.embed(content, { roomId, container, sender: content.creatorUserId });
     const s = { w, roomId, widgetId: content.id, content, openedAt: Date.now() };
     this.sessions.set(key, s);
     w.addEventListener("closed", (ev) => {

@@ -34,11 +34,13 @@ globalThis.startHost = async ({ baseUrl, accessToken, userId, deviceId, roomId, 
     host,
     widgets,
     timings,
-    embed(definition) {
+    // `sender`: the state event's sender (defaults to the content's creatorUserId, as the web client
+    // does after taking it from the event).
+    embed(definition, sender = definition.creatorUserId) {
       const box = document.createElement("section");
       box.className = "widget";
       document.getElementById("widgets").appendChild(box);
-      const w = host.embed(definition, { roomId, container: box });
+      const w = host.embed(definition, { roomId, container: box, sender });
       const panel = renderPanel(w, document.getElementById("panels"));
       widgets.set(definition.id, { w, box, panel });
       w.addEventListener("closed", () => timings.push({ id: definition.id, ...w.timings }));
