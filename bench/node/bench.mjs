@@ -147,7 +147,7 @@ const tokens = {
 // no library profits from having seen the token a moment ago: mxscope remembers the last 16 key
 // derivations per thread (a token's proof key is derived on every verify and attenuate), and a
 // pool larger than that keeps every cold row a miss.
-const POOL = 48;
+const POOL = Number(process.env.MXSCOPE_BENCH_POOL ?? 48);
 const pools = {
   mxscope: Object.fromEntries(DEPTHS.map((d) => [d, Array.from({ length: POOL }, () => chain(d, mxImpl, (t) => t))])),
   biscuit: Object.fromEntries(DEPTHS.map((d) => [d, Array.from({ length: POOL }, () => chain(d, biscuitImpl, (t) => t.toBase64()))])),
