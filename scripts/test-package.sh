@@ -17,30 +17,14 @@
 #        MXSCOPE_PACKAGE_REQUIRE_BROWSER=1   fail, not skip, when Chromium is missing
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib/fresh.sh
 log() { echo "test-package.sh: $*" >&2; }
 
 # 1. dist/: build if missing or stale.
-need_build=""
-for f in dist/index.d.ts dist/{node,web}/{index.mjs,mxscope-core.mjs,mxscope-core.wasm}; do
-  [ -f "$f" ] || need_build="$f is missing"
-done
-if [ -z "$need_build" ]; then
-  for f in dist/node/index.mjs dist/web/index.mjs; do cmp -s js/index.mjs "$f" || need_build="$f differs from js/index.mjs"; done
-  cmp -s js/index.d.ts dist/index.d.ts || need_build="dist/index.d.ts differs from js/index.d.ts"
-  newer=$(find sdk wasm cmake CMakeLists.txt -type f -newer dist/web/mxscope-core.wasm 2>/dev/null | head -n 1)
-  [ -n "$newer" ] && need_build="$newer is newer than dist/"
-fi
-if [ -n "$need_build" ]; then
-  log "building the wasm ($need_build)"
-  scripts/build-wasm.sh
-fi
+ensure_dist
 
 # 2. The test tools, pinned by tests/package/package-lock.json.
-if [ ! -f tests/package/node_modules/.package-lock.json ] ||
-   [ tests/package/package-lock.json -nt tests/package/node_modules/.package-lock.json ]; then
-  log "installing tests/package/node_modules (npm ci)"
-  (cd tests/package && npm ci --no-audit --no-fund --prefer-offline --loglevel=error)
-fi
+ensure_npm_ci tests/package
 
 # 3. Pack and install once; every test file uses this scratch project.
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/mxscope-package-XXXXXX")

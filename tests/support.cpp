@@ -9,6 +9,16 @@ mxscope::IssuerKey issuer(std::uint8_t fill) {
   return mxscope::IssuerKey::from_seed(mxscope::SecretBytes(seed.data(), seed.size()));
 }
 
+const mxscope::IssuerKey& key() {
+  static const mxscope::IssuerKey k = issuer(1);
+  return k;
+}
+
+const mxscope::TrustedKeys& trusted() {
+  static const mxscope::TrustedKeys k{key().public_key()};
+  return k;
+}
+
 mxscope::Token root_token(const mxscope::IssuerKey& key, mxscope::Caveats caveats) {
   return mxscope::Token::mint(key, {.user_id = alice, .device_id = "PHONE", .caveats = std::move(caveats)});
 }

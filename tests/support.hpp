@@ -22,6 +22,11 @@ inline const std::string room_c = "!ccc:example.org";
 /// An issuer key from a seed of 32 copies of `fill`, so tests are reproducible.
 mxscope::IssuerKey issuer(std::uint8_t fill = 1);
 
+/// issuer(1), built once: the key most tests mint with.
+const mxscope::IssuerKey& key();
+/// TrustedKeys holding just key()'s public half.
+const mxscope::TrustedKeys& trusted();
+
 /// A root token for @alice on device PHONE, with `caveats` on the root block.
 mxscope::Token root_token(const mxscope::IssuerKey& key, mxscope::Caveats caveats = {});
 

@@ -3,15 +3,12 @@
 #include "support.hpp"
 
 using namespace mxscope;
+using mxtest::key;
 using mxtest::room_a;
 using mxtest::room_b;
 using mxtest::room_c;
 
 namespace {
-const IssuerKey& key() {
-  static const IssuerKey k = mxtest::issuer(1);
-  return k;
-}
 VerifiedToken verified(const Token& t) { return mxtest::verify_at(t, key()); }
 
 Request send_text(const std::string& room) { return {Action::send_message, room, "m.room.message", "m.text"}; }

@@ -7,12 +7,9 @@
 #include "support.hpp"
 
 using namespace mxscope;
+using mxtest::key;
 
 namespace {
-const IssuerKey& key() {
-  static const IssuerKey k = mxtest::issuer(1);
-  return k;
-}
 const std::string backups = "!backups:example.org";
 constexpr std::int64_t two_pm = 1777644120;  // 2026-05-01 14:02:00 UTC, 59.5 minutes after mxtest::now
 

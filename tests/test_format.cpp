@@ -7,12 +7,9 @@
 #include "support.hpp"
 
 using namespace mxscope;
+using mxtest::key;
 
 namespace {
-const IssuerKey& key() {
-  static const IssuerKey k = mxtest::issuer(1);
-  return k;
-}
 
 spec::Key tail_seed(const Token& t) {
   const spec::Layout l = spec::split(t.to_bytes());

@@ -6,17 +6,11 @@
 #include "support.hpp"
 
 using namespace mxscope;
+using mxtest::key;
+using mxtest::trusted;
 using spec::Bytes;
 
 namespace {
-const IssuerKey& key() {
-  static const IssuerKey k = mxtest::issuer(1);
-  return k;
-}
-const TrustedKeys& trusted() {
-  static const TrustedKeys k{key().public_key()};
-  return k;
-}
 
 // A fixed 3-block token (root, room limit, message limit).
 Token three_blocks(std::string_view seed = "hostile-input") {

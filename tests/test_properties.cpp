@@ -7,16 +7,10 @@
 #include "support.hpp"
 
 using namespace mxscope;
+using mxtest::key;
+using mxtest::trusted;
 
 namespace {
-const IssuerKey& key() {
-  static const IssuerKey k = mxtest::issuer(1);
-  return k;
-}
-const TrustedKeys& trusted() {
-  static const TrustedKeys k{key().public_key()};
-  return k;
-}
 
 std::string describe_request(const Request& r) {
   return std::string(action_name(r.action)) + " room=" + r.room_id.value_or("-") + " type=" + r.event_type.value_or("-") +

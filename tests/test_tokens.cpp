@@ -5,15 +5,12 @@
 #include "support.hpp"
 
 using namespace mxscope;
+using mxtest::key;
 using mxtest::room_a;
 using mxtest::room_b;
 using mxtest::room_c;
 
 namespace {
-const IssuerKey& key() {
-  static const IssuerKey k = mxtest::issuer(1);
-  return k;
-}
 
 Caveats texts_in(std::set<std::string> rooms) {
   return {.actions = ActionSet{Action::send_message, Action::read_timeline},

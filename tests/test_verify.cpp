@@ -6,14 +6,11 @@
 #include "support.hpp"
 
 using namespace mxscope;
+using mxtest::key;
 using mxtest::now;
 using mxtest::room_a;
 
 namespace {
-const IssuerKey& key() {
-  static const IssuerKey k = mxtest::issuer(1);
-  return k;
-}
 
 const Caveats post_texts{.actions = ActionSet{Action::send_message},
                          .rooms = std::set<std::string>{room_a},
