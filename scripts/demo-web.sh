@@ -42,6 +42,16 @@ fail() {
 }
 # Runs a step quietly (its output goes to the log); on failure, shows the log's tail.
 quiet() { "$@" >>"$LOG" 2>&1; }
+# wait_up URL PID WHAT: waits up to 10 s for URL to answer while process PID lives.
+wait_up() {
+  local url=$1 pid=$2 what=$3
+  for _ in $(seq 1 100); do
+    curl -sf -o /dev/null "$url" && return 0
+    kill -0 "$pid" 2>/dev/null || fail "$what exited"
+    sleep 0.1
+  done
+  curl -sf -o /dev/null "$url" || fail "$what does not answer at $url"
+}
 port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 SERVER_PID=""
@@ -128,24 +138,14 @@ if [ "$NO_GATEWAY" != 1 ]; then
     --store "$GATEWAY_DIR/gateway.db" --issuer-key-file "$GATEWAY_DIR/issuer.key" \
     --secret-key-file "$GATEWAY_DIR/secretbox.key" --public-url "$GATEWAY_URL" >>"$LOG" 2>&1 &
   GATEWAY_PID=$!
-  for _ in $(seq 1 100); do
-    curl -sf -o /dev/null "$GATEWAY_URL/_mxscope/v1/keys" && break
-    kill -0 "$GATEWAY_PID" 2>/dev/null || fail "the gateway exited (build-gateway/gateway/mxscope-gateway)"
-    sleep 0.1
-  done
-  curl -sf -o /dev/null "$GATEWAY_URL/_mxscope/v1/keys" || fail "the gateway does not answer on port $GATEWAY_PORT"
+  wait_up "$GATEWAY_URL/_mxscope/v1/keys" "$GATEWAY_PID" "the gateway (build-gateway/gateway/mxscope-gateway)"
   ok "gateway in front of Synapse at $GATEWAY_URL"
   SERVE_ARGS+=(--gateway "$GATEWAY_URL")
 fi
 
 MXSCOPE_HS_URL=$HS_URL node web/serve.mjs --port "$PORT" --widget-port "$WIDGET_PORT" "${SERVE_ARGS[@]}" --demo >>"$LOG" 2>&1 &
 SERVER_PID=$!
-for _ in $(seq 1 100); do
-  curl -sf -o /dev/null "http://127.0.0.1:$PORT/config.json" && break
-  kill -0 "$SERVER_PID" 2>/dev/null || fail "the web server exited (node web/serve.mjs)"
-  sleep 0.1
-done
-curl -sf -o /dev/null "http://127.0.0.1:$PORT/config.json" || fail "the web server does not answer on port $PORT"
+wait_up "http://127.0.0.1:$PORT/config.json" "$SERVER_PID" "the web server (node web/serve.mjs)"
 ok "client and widgets served on two loopback origins"
 
 room=$(node web/demo-setup.mjs --homeserver "$HS_URL" --widgets "http://127.0.0.1:$WIDGET_PORT" 2>>"$LOG") || fail "could not set up the demo room"
@@ -180,7 +180,8 @@ $MODE_LINE
   Widgets from  http://127.0.0.1:$WIDGET_PORT   (another origin, as they would be in real life)
 
   Try: open "Demo room", open the Notifier on the right and allow it, press its Send button;
-  open the Room admin tool and see what it asks for; then Permissions (bottom left) to revoke.
+  open the Room admin tool (Bob added it: it first asks whether to load it at all) and see what
+  it asks for; then Permissions (bottom left) to revoke.
 $TOKENS_HINT
   Ctrl-C stops $STOPS.  Log: $LOG
 TXT
