@@ -4,7 +4,7 @@
 //
 // scripts/test-package.sh packs and installs once and passes the project in
 // MXSCOPE_PACKAGE_SCRATCH; run alone (`node --test tests/package/`), each file makes its own.
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -171,5 +171,39 @@ export async function runPage(browser, url) {
     return { out, text, status, consoleMessages, pageErrors, failedRequests };
   } finally {
     await page.close();
+  }
+}
+
+/**
+ * A Vite production build of the app in `root` into `outDir`, collecting Vite's warnings.
+ * @returns {Promise<{warnings: string[], assets: string[], ms: number, version: string}>}
+ */
+export async function viteBuild(root, outDir) {
+  const { build, createLogger, version } = await import('vite');
+  rmSync(outDir, { recursive: true, force: true });
+  const warnings = [];
+  const logger = createLogger('warn', { allowClearScreen: false });
+  logger.warn = (msg) => warnings.push(msg);
+  logger.warnOnce = logger.warn;
+  const started = performance.now();
+  await build({ root, configFile: false, logLevel: 'warn', customLogger: logger, build: { outDir, emptyOutDir: true, reportCompressedSize: false } });
+  return { warnings, assets: readdirSync(path.join(outDir, 'assets')), ms: performance.now() - started, version };
+}
+
+/** Runs `fn(url)` against the Vite dev server for the app in `root` (cache in `cacheDir`), then stops it. */
+export async function withViteDev(root, cacheDir, fn) {
+  const { createServer: createViteServer } = await import('vite');
+  const dev = await createViteServer({
+    root,
+    configFile: false,
+    logLevel: 'silent',
+    cacheDir,
+    server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: false, watch: null },
+  });
+  try {
+    await dev.listen();
+    return await fn(dev.resolvedUrls.local[0]);
+  } finally {
+    await dev.close();
   }
 }

@@ -2,9 +2,8 @@
 // bundle, and the bundle runs in Debian's headless Chromium; the same app under Vite's dev server.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { scratch, runNodeConsumer, assertScenario, serve, launchChromium, runPage, chromiumMissing } from './support.mjs';
+import { scratch, runNodeConsumer, assertScenario, serve, launchChromium, runPage, chromiumMissing, viteBuild, withViteDev } from './support.mjs';
 
 // Warnings a Vite user sees today: none. Anything fails the test; list an entry here (with why) only
 // for a warning that cannot be fixed. (libsodium's randombytes glue used to draw a bundler warning
@@ -13,30 +12,14 @@ const KNOWN_WARNINGS = [];
 
 const skip = chromiumMissing();
 let outDir;
-let warnings = [];
 let built;
-let buildMs;
 let browser;
 let server;
 
 before(async () => {
-  const { build, createLogger, version } = await import('vite');
   const dir = scratch().dir;
   outDir = path.join(dir, 'vite-dist');
-  rmSync(outDir, { recursive: true, force: true });
-  const logger = createLogger('warn', { allowClearScreen: false });
-  logger.warn = (msg) => warnings.push(msg);
-  logger.warnOnce = logger.warn;
-  const started = performance.now();
-  built = await build({
-    root: path.join(dir, 'vite-app'),
-    configFile: false,
-    logLevel: 'warn',
-    customLogger: logger,
-    build: { outDir, emptyOutDir: true, reportCompressedSize: false },
-  });
-  buildMs = performance.now() - started;
-  built.viteVersion = version;
+  built = await viteBuild(path.join(dir, 'vite-app'), outDir);
   if (skip) return;
   server = await serve(outDir);
   browser = await launchChromium();
@@ -47,12 +30,12 @@ after(async () => {
 });
 
 test('Vite builds an app that imports mxscope, emitting the .wasm as an asset', (t) => {
-  const assets = readdirSync(path.join(outDir, 'assets'));
+  const { assets, warnings } = built;
   assert.equal(assets.filter((f) => /^mxscope-core-[\w-]+\.wasm$/.test(f)).length, 1, assets.join(', '));
   assert.equal(assets.filter((f) => f.endsWith('.js')).length, 1, assets.join(', '));
   const unexpected = warnings.filter((w) => !KNOWN_WARNINGS.some((re) => re.test(w)));
   assert.deepEqual(unexpected, [], 'bundler warnings');
-  t.diagnostic(`vite ${built.viteVersion}: built in ${buildMs.toFixed(0)} ms; assets ${assets.join(', ')}`);
+  t.diagnostic(`vite ${built.version}: built in ${built.ms.toFixed(0)} ms; assets ${assets.join(', ')}`);
   for (const w of warnings) t.diagnostic(`known warning: ${w.replace(/\s+/g, ' ').slice(0, 160)}`);
 });
 
@@ -75,23 +58,12 @@ test('Chromium runs the Vite bundle: the scenario passes in the page and matches
 });
 
 test('Chromium runs the same app under the Vite dev server (dependency pre-bundling, /@fs/ paths)', { skip }, async () => {
-  const { createServer } = await import('vite');
   const dir = scratch().dir;
-  const dev = await createServer({
-    root: path.join(dir, 'vite-app'),
-    configFile: false,
-    logLevel: 'silent',
-    cacheDir: path.join(dir, '.vite-dev-cache'),
-    server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: false, watch: null },
-  });
-  try {
-    await dev.listen();
-    const run = await runPage(browser, dev.resolvedUrls.local[0]);
+  await withViteDev(path.join(dir, 'vite-app'), path.join(dir, '.vite-dev-cache'), async (url) => {
+    const run = await runPage(browser, url);
     assert.deepEqual(run.pageErrors, []);
     assert.deepEqual(run.failedRequests, []);
     assertScenario(run.out, 'vite dev');
     assert.equal(run.status, 'pass', run.text);
-  } finally {
-    await dev.close();
-  }
+  });
 });

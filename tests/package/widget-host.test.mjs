@@ -7,10 +7,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { scratch, serve, launchChromium, runPage, chromiumMissing, repoRoot } from './support.mjs';
+import { scratch, serve, launchChromium, runPage, chromiumMissing, repoRoot, viteBuild, withViteDev } from './support.mjs';
 
 const skip = chromiumMissing();
 const tscBin = createRequire(import.meta.url).resolve('typescript/bin/tsc');
@@ -94,18 +94,11 @@ test('Chromium, plain page (import map): the widget host from node_modules runs 
 const KNOWN_WARNINGS = [];
 
 test('Vite bundles an app using mxscope and mxscope/widget-host; in Chromium both share one wasm instance', { skip }, async (t) => {
-  const { build, createLogger } = await import('vite');
   const dir = scratch().dir;
   const outDir = path.join(dir, 'vite-widget-host-dist');
-  rmSync(outDir, { recursive: true, force: true });
-  const warnings = [];
-  const logger = createLogger('warn', { allowClearScreen: false });
-  logger.warn = (msg) => warnings.push(msg);
-  logger.warnOnce = logger.warn;
-  await build({ root: path.join(dir, 'vite-widget-host'), configFile: false, logLevel: 'warn', customLogger: logger, build: { outDir, emptyOutDir: true, reportCompressedSize: false } });
-  const assets = readdirSync(path.join(outDir, 'assets'));
+  const { assets, warnings } = await viteBuild(path.join(dir, 'vite-widget-host'), outDir);
   assert.equal(assets.filter((f) => f.endsWith('.wasm')).length, 1, assets.join(', '));
-  assert.deepEqual(warnings.filter((w) => !KNOWN_WARNINGS.some((re) => re.test(w))), [], 'new bundler warnings');
+  assert.deepEqual(warnings.filter((w) => !KNOWN_WARNINGS.some((re) => re.test(w))), [], 'bundler warnings');
   const server = await serve(outDir);
   try {
     const run = await runPage(browser, `${server.url}/index.html`);
@@ -118,26 +111,15 @@ test('Vite bundles an app using mxscope and mxscope/widget-host; in Chromium bot
 });
 
 test('the same widget host app under the Vite dev server (dependency pre-bundling): still one mxscope module', { skip }, async () => {
-  const { createServer } = await import('vite');
   const dir = scratch().dir;
-  const dev = await createServer({
-    root: path.join(dir, 'vite-widget-host'),
-    configFile: false,
-    logLevel: 'silent',
-    cacheDir: path.join(dir, '.vite-widget-host-cache'),
-    server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: false, watch: null },
-  });
-  try {
-    await dev.listen();
-    // No request log here: oneInstance (checked in the page) is what proves a single module.
-    const run = await runPage(browser, dev.resolvedUrls.local[0]);
+  // No request log here: oneInstance (checked in the page) is what proves a single module.
+  await withViteDev(path.join(dir, 'vite-widget-host'), path.join(dir, '.vite-widget-host-cache'), async (url) => {
+    const run = await runPage(browser, url);
     assert.deepEqual(run.pageErrors, []);
     assert.deepEqual(run.failedRequests, []);
     assertHostScenario(run.out, 'vite dev');
     assert.equal(run.status, 'pass', run.text);
-  } finally {
-    await dev.close();
-  }
+  });
 });
 
 // TypeScript: widget-host/index.d.ts type-checks in a consumer, with Node's resolution and no DOM
