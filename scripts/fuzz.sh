@@ -2,12 +2,14 @@
 # Builds the libFuzzer targets with clang (ASan + UBSan) in build-fuzz/ and runs them for a
 # bounded time; exits non-zero on any crash, sanitizer report, leak, timeout or broken invariant.
 # usage: scripts/fuzz.sh [seconds=60] [extra libFuzzer flags...]
-#   The seconds are the total: fuzz_token (hostile bytes -> parsers, verifier, ...) gets two
-#   thirds, fuzz_build (mint/attenuate/seal recipes -> invariants) the rest.
-# env:   MXSCOPE_FUZZ_TARGETS   which targets to run (default "fuzz_token fuzz_build")
+#   The seconds are the total: fuzz_token (hostile bytes -> parsers, verifier, ...) gets half,
+#   fuzz_build (mint/attenuate/seal recipes -> invariants) and fuzz_http (hostile bytes -> the
+#   gateway's HTTP/1.1 request parser, whole and split) a quarter each.
+# env:   MXSCOPE_FUZZ_TARGETS   which targets to run (default "fuzz_token fuzz_build fuzz_http")
 #        MXSCOPE_FUZZ_JOBS      parallel libFuzzer workers per target (default 1)
 #        MXSCOPE_FUZZ_COVERAGE=1  afterwards, replay the corpora in a source-coverage build
 #                               (build-fuzz-cov/) and print llvm-cov's line coverage of sdk/src
+#                               and gateway/src/http_parse.cpp
 # Inputs that found something are written to build-fuzz/artifacts/; reproduce one with
 #   build-fuzz/tests/fuzz/<target> <file>
 # The corpus grows in build-fuzz/corpus/<target>/ and is reused by the next run.
@@ -16,7 +18,7 @@ cd "$(dirname "$0")/.."
 
 seconds="${1:-60}"
 [ $# -gt 0 ] && shift
-targets="${MXSCOPE_FUZZ_TARGETS:-fuzz_token fuzz_build}"
+targets="${MXSCOPE_FUZZ_TARGETS:-fuzz_token fuzz_build fuzz_http}"
 jobs="${MXSCOPE_FUZZ_JOBS:-1}"
 dir=build-fuzz
 
@@ -39,8 +41,8 @@ ntargets=$(wc -w <<<"$targets")
 status=0
 for target in $targets; do
   if [ "$ntargets" -eq 1 ]; then t="$seconds"
-  elif [ "$target" = fuzz_token ]; then t=$(( seconds * 2 / 3 ))
-  else t=$(( (seconds - seconds * 2 / 3) / (ntargets - 1) ))
+  elif [ "$target" = fuzz_token ]; then t=$(( seconds / 2 ))
+  else t=$(( (seconds - seconds / 2) / (ntargets - 1) ))
   fi
   [ "$t" -lt 1 ] && t=1
   corpus="$dir/corpus/$target"
@@ -52,6 +54,10 @@ for target in $targets; do
     # Longer than the longest valid token text, so the size limits are exercised too.
     extra=(-max_len=12288 -dict=tests/fuzz/fuzz_token.dict)
     seeds=("$dir/seeds/fuzz_token")
+  elif [ "$target" = fuzz_http ]; then
+    # Past the production line limit (8 KiB); the small-limits mode reaches the other limits.
+    extra=(-max_len=16384 -dict=tests/fuzz/fuzz_http.dict)
+    seeds=(tests/fuzz/corpus/http)
   fi
   log="$dir/logs/$target.log"
   echo "fuzz.sh: $target for ${t}s (log: $log)"
@@ -81,12 +87,13 @@ if [ "$status" -eq 0 ] && [ "${MXSCOPE_FUZZ_COVERAGE:-0}" = 1 ]; then
   objects=()
   for target in $targets; do
     corpora=("$dir/corpus/$target"); [ "$target" = fuzz_token ] && corpora+=("$dir/seeds/fuzz_token")
+    [ "$target" = fuzz_http ] && corpora+=(tests/fuzz/corpus/http)
     LLVM_PROFILE_FILE="$cov/$target.profraw" "$cov/tests/fuzz/$target" -runs=0 "${corpora[@]}" >/dev/null 2>&1
     objects+=(-object "$cov/tests/fuzz/$target")
   done
   llvm-profdata-14 merge -sparse "$cov"/*.profraw -o "$cov/fuzz.profdata"
-  echo "fuzz.sh: line coverage of sdk/src by the corpora ($targets)"
-  llvm-cov-14 report -instr-profile="$cov/fuzz.profdata" "${objects[@]:1}" sdk/src/*.cpp \
+  echo "fuzz.sh: line coverage of sdk/src and the gateway's request parser by the corpora ($targets)"
+  llvm-cov-14 report -instr-profile="$cov/fuzz.profdata" "${objects[@]:1}" sdk/src/*.cpp gateway/src/http_parse.cpp \
     | awk '{ print "  " $0 }'
 fi
 exit "$status"

@@ -10,22 +10,18 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
-#include <optional>
 #include <string_view>
 
 #include "http_common.hpp"
+#include "http_parse.hpp"
 
 namespace mxgw {
 
 namespace {
 
-using http::hexval;
 using http::iequals;
 using http::query_decode;
 
-constexpr std::size_t max_line = 8192;      // the request line and each header line (cpp-httplib's limit)
-constexpr std::size_t max_head = 64 * 1024;  // all of the request head
-constexpr std::size_t max_headers = 100;
 constexpr std::size_t read_chunk = 16384;
 
 using Clock = std::chrono::steady_clock;
@@ -60,17 +56,6 @@ const char* reason_phrase(int status) {
     case 504: return "Gateway Timeout";
     default: return "Status";
   }
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-bool is_token_char(char c) {  // RFC 9110 tchar
-  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
-  return std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
 }
 
 void parse_params(std::string_view q, httplib::Params& out) {
@@ -137,56 +122,6 @@ class Reader {
   int client_timeout_s_;
   Clock::time_point last_ = Clock::now();
 };
-
-// Reads a chunked body from `r.buf` starting at `pos`; on success `pos` is past the last chunk's
-// trailers. Returns 0, or the status to refuse the request with.
-// Everything read is bounded, not only the decoded body: the framing (chunk-size lines with their
-// extensions, tiny chunks) may add at most a quarter of max_body plus one request head, and the
-// trailers at most one request head, so a client cannot make the gateway buffer unbounded bytes
-// around a small body.
-int read_chunked(Reader& r, std::size_t& pos, std::size_t max_body, std::string& body) {
-  const std::size_t start = pos;
-  const std::size_t max_raw = max_body + max_body / 4 + max_head;
-  const auto line = [&](std::string_view& out) -> int {
-    std::size_t e;
-    while ((e = r.buf.find("\r\n", pos)) == std::string::npos) {
-      if (r.buf.size() - pos > max_line) return 400;
-      if (r.buf.size() - start > max_raw) return 413;
-      if (r.more() != Reader::Got::data) return -1;
-    }
-    out = std::string_view(r.buf).substr(pos, e - pos);
-    pos = e + 2;
-    if (pos - start > max_raw) return 413;
-    return 0;
-  };
-  while (true) {
-    std::string_view size_line;
-    if (int rc = line(size_line)) return rc;
-    size_line = trim(size_line.substr(0, size_line.find(';')));
-    if (size_line.empty() || size_line.size() > 12) return 400;
-    std::size_t size = 0;
-    for (char c : size_line) {
-      const int v = hexval(c);
-      if (v < 0) return 400;
-      size = size * 16 + static_cast<std::size_t>(v);
-    }
-    if (size == 0) {
-      const std::size_t trailers_start = pos;
-      while (true) {  // trailers, up to an empty line; dropped
-        std::string_view t;
-        if (int rc = line(t)) return rc;
-        if (t.empty()) return 0;
-        if (pos - trailers_start > max_head) return 400;
-      }
-    }
-    if (body.size() + size > max_body) return 413;
-    while (r.buf.size() < pos + size + 2)
-      if (r.more() != Reader::Got::data) return -1;
-    if (r.buf.compare(pos + size, 2, "\r\n") != 0) return 400;
-    body.append(r.buf, pos, size);
-    pos += size + 2;
-  }
-}
 
 // Closes gracefully after an answer that leaves unread request bytes: a close with unread data
 // would reset the connection and could destroy the answer before the client reads it.
@@ -350,94 +285,45 @@ void HttpServer::connection(int fd) {
     linger_close(fd);
   };
 
+  http::RequestParser parser(http::Limits{.max_body = options_.max_body_bytes});
   while (!stopping_) {
     if (slot) slot->busy = false;
     if (r.buf.empty() && !r.first(options_.keep_alive_timeout_s, stopping_)) return;
     if (slot) slot->busy = true;
 
-    // ---- the head ----
-    std::size_t head_end, scan = 0;
-    while ((head_end = r.buf.find("\r\n\r\n", scan)) == std::string::npos) {
-      if (r.buf.size() > max_head) return refuse(400);
-      scan = r.buf.size() > 3 ? r.buf.size() - 3 : 0;
-      const auto got = r.more();
-      if (got == Reader::Got::too_slow) return refuse(400);
-      if (got == Reader::Got::closed) return;
-    }
-    const std::string_view head(r.buf.data(), head_end);
-    std::size_t eol = head.find("\r\n");
-    const std::string_view request_line = head.substr(0, eol);
-    if (request_line.size() > max_line) return refuse(400);
-    const auto sp1 = request_line.find(' ');
-    const auto sp2 = sp1 == std::string_view::npos ? sp1 : request_line.find(' ', sp1 + 1);
-    if (sp2 == std::string_view::npos) return refuse(400);
+    // ---- the head and the body (http_parse.cpp) ----
+    parser.reset();
     httplib::Request req;
-    req.method = std::string(request_line.substr(0, sp1));
-    req.target = std::string(request_line.substr(sp1 + 1, sp2 - sp1 - 1));
-    req.version = std::string(request_line.substr(sp2 + 1));
-    if (req.version != "HTTP/1.1" && req.version != "HTTP/1.0") return refuse(400);
-    if (req.method.empty() || !std::all_of(req.method.begin(), req.method.end(), [](char c) { return c >= 'A' && c <= 'Z'; }))
-      return refuse(400);
-    if (req.target.empty() || (req.target[0] != '/' && req.target != "*") ||
-        std::any_of(req.target.begin(), req.target.end(), [](char c) { return static_cast<unsigned char>(c) <= 0x20 || c == 0x7f; }))
-      return refuse(400);
-    static constexpr std::string_view methods[] = {"GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH"};
-    if (std::find(std::begin(methods), std::end(methods), req.method) == std::end(methods)) return refuse(400);
-
-    std::optional<std::size_t> length;
-    bool chunked = false, close_asked = false, keep_alive_asked = false, expect_continue = false;
-    std::size_t count = 0;
-    std::string_view rest = eol == std::string_view::npos ? std::string_view() : head.substr(eol + 2);
-    while (!rest.empty()) {
-      const auto e = rest.find("\r\n");
-      const std::string_view line = rest.substr(0, e);
-      rest = e == std::string_view::npos ? std::string_view() : rest.substr(e + 2);
-      if (line.size() > max_line || ++count > max_headers) return refuse(400);
-      const auto colon = line.find(':');
-      if (colon == 0 || colon == std::string_view::npos) return refuse(400);
-      const std::string_view name = line.substr(0, colon);
-      if (!std::all_of(name.begin(), name.end(), is_token_char)) return refuse(400);  // also obs-fold lines
-      const std::string_view value = trim(line.substr(colon + 1));
-      if (std::any_of(value.begin(), value.end(), [](char c) { return c == '\0' || c == '\r' || c == '\n'; }))
-        return refuse(400);
-      if (iequals(name, "Content-Length")) {
-        if (value.empty() || value.size() > 18 || !std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; }))
-          return refuse(400);
-        const std::size_t n = std::stoull(std::string(value));
-        if (length && *length != n) return refuse(400);
-        length = n;
-      } else if (iequals(name, "Transfer-Encoding")) {
-        if (!iequals(value, "chunked") || chunked) return refuse(400);
-        chunked = true;
-      } else if (iequals(name, "Connection")) {
-        close_asked = close_asked || iequals(value, "close");
-        keep_alive_asked = keep_alive_asked || iequals(value, "keep-alive");
-      } else if (iequals(name, "Expect")) {
-        expect_continue = iequals(value, "100-continue");
+    bool close_asked = false, keep_alive_asked = false;
+    for (bool complete = false; !complete;) {
+      switch (parser.advance(r.buf, req.body)) {
+        case http::RequestParser::Step::more: {
+          const auto got = r.more();
+          if (got == Reader::Got::too_slow) return refuse(400);
+          if (got == Reader::Got::closed) {
+            if (parser.in_chunked_body()) refuse(400);
+            return;
+          }
+          break;
+        }
+        case http::RequestParser::Step::head: {
+          const http::RequestHead& h = parser.head();
+          req.method.assign(h.method);
+          req.target.assign(h.target);
+          req.version.assign(h.version);
+          for (std::size_t i = 0; i < h.field_count; ++i)
+            req.headers.emplace(std::string(h.fields[i].name), std::string(h.fields[i].value));
+          close_asked = h.close_asked;
+          keep_alive_asked = h.keep_alive_asked;
+          if ((h.chunked || h.length > 0) && h.expect_continue && h.version == "HTTP/1.1" && r.buf.size() == parser.body_start())
+            if (http::send_all(fd, "HTTP/1.1 100 Continue\r\n\r\n", {}) != http::Sent::ok) return;
+          break;
+        }
+        case http::RequestParser::Step::done: complete = true; break;
+        case http::RequestParser::Step::refuse: return refuse(parser.status());
       }
-      req.headers.emplace(std::string(name), std::string(value));
     }
-    if (chunked && length) return refuse(400);  // ambiguous framing: a smuggling attempt
-    if (length && *length > options_.max_body_bytes) return refuse(413);
-
-    // ---- the body ----
-    std::size_t pos = head_end + 4;
-    if ((chunked || (length && *length > 0)) && expect_continue && req.version == "HTTP/1.1" && r.buf.size() == pos)
-      if (http::send_all(fd, "HTTP/1.1 100 Continue\r\n\r\n", {}) != http::Sent::ok) return;
-    if (chunked) {
-      const int rc = read_chunked(r, pos, options_.max_body_bytes, req.body);
-      if (rc > 0) return refuse(rc);
-      if (rc < 0) return refuse(400);
-    } else if (length) {
-      while (r.buf.size() < pos + *length) {
-        const auto got = r.more();
-        if (got == Reader::Got::too_slow) return refuse(400);
-        if (got == Reader::Got::closed) return;
-      }
-      req.body.assign(r.buf, pos, *length);
-      pos += *length;
-    }
-    r.buf.erase(0, pos);  // what is left is the start of the next (pipelined) request
+    r.buf.erase(0, parser.consumed());  // what is left is the start of the next (pipelined) request
 
     req.remote_addr = remote_addr;
     req.remote_port = remote_port;

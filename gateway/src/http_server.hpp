@@ -2,7 +2,8 @@
 // blocking sockets and kernel timeouts (SO_RCVTIMEO/SO_SNDTIMEO) instead of a poll() before every
 // read and write, and each answer written with one writev. A request costs one recv and one
 // writev on a kept-alive connection; cpp-httplib's server spent about ten system calls.
-// Requests and answers are cpp-httplib's types, so handlers do not depend on the server.
+// Requests and answers are cpp-httplib's types, so handlers do not depend on the server; the
+// bytes are parsed by http_parse.hpp (pure functions, fuzzed by tests/fuzz/fuzz_http.cpp).
 #pragma once
 
 #include <httplib.h>
