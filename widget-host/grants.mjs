@@ -20,6 +20,7 @@ export class MemoryStorage {
 
 const PREFIX = "mxscope.widget-grant:";
 const TRUST_PREFIX = "mxscope.widget-trust:";
+const DECLINED_PREFIX = "mxscope.widget-declined:";
 
 /**
  * Grants a person approved, with their expiry. A "while it's open" grant is never stored.
@@ -110,6 +111,49 @@ export class GrantStore {
 
   forget(widget, roomId) {
     this.storage.removeItem(this.keyOf(widget, roomId));
+  }
+
+  /**
+   * The other rooms where the same widget (origin + normalised template URL) has a live grant,
+   * for the "same widget in another room" trust rule.
+   * @returns {string[]} room ids
+   */
+  roomsElsewhere(widget, roomId) {
+    const [origin, path] = JSON.parse(grantKey(widget, roomId));
+    return this.list().filter((g) => g.origin === origin && g.path === path && g.roomId !== roomId).map((g) => g.roomId);
+  }
+
+  /**
+   * Notes that the person declined `capabilities` for this widget in this room just now, so a
+   * widget asking again (MSC2974) is answered with that decision for a while instead of a prompt.
+   * Kept apart from grants: a "while it's open" answer stores no grant but its declines count.
+   */
+  noteDeclined(widget, roomId, capabilities) {
+    if (!capabilities.length) return;
+    const key = DECLINED_PREFIX + grantKey(widget, roomId);
+    const at = this.now();
+    const declined = { ...this.#declinedMap(key), ...Object.fromEntries(capabilities.map((c) => [c, at])) };
+    this.storage.setItem(key, JSON.stringify(declined));
+  }
+
+  /** The capabilities the person declined for this widget in this room at or after `since` (epoch ms). */
+  declinedSince(widget, roomId, since) {
+    const map = this.#declinedMap(DECLINED_PREFIX + grantKey(widget, roomId));
+    return Object.keys(map).filter((c) => map[c] >= since);
+  }
+
+  /** Forgets the declines noted for this widget in this room (they are asked again). */
+  forgetDeclined(widget, roomId) {
+    this.storage.removeItem(DECLINED_PREFIX + grantKey(widget, roomId));
+  }
+
+  #declinedMap(key) {
+    try {
+      const map = JSON.parse(this.storage.getItem(key) ?? "{}");
+      return map && typeof map === "object" && !Array.isArray(map) ? map : {};
+    } catch {
+      return {};
+    }
   }
 
   /** Remembers that widgets from `origin` load without the load-consent step (no expiry). */

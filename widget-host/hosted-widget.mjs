@@ -15,6 +15,9 @@ export const IFRAME_SANDBOX = "allow-scripts allow-forms allow-popups allow-popu
 /** Actions a widget may send that the host answers itself (matrix-widget-api has no default). */
 const HOST_ACTIONS = ["io.mxscope.get_token", "set_always_on_screen", "m.sticker", "io.element.view_room"];
 
+/** Capability requests arriving this close together (or while a prompt is open) share one prompt. */
+const BATCH_MS = 50;
+
 let nextSerial = 1;
 
 export class HostedWidget extends EventTarget {
@@ -102,8 +105,22 @@ export class HostedWidget extends EventTarget {
       return this.#load(container);
     }
     this.state = "consent";
-    this.consent = this.#askToLoad(container);
+    this.consent = this.#consentStep(container);
     return null;
+  }
+
+  /** The asynchronous trust rule (who added it) first, then the person. */
+  async #consentStep(container) {
+    if (await this.host.addedByTrusted(this)) {
+      if (this.state === "closed") return false;
+      this.loadReason = "trusted_adder";
+      this.record({ action: "load", allowed: true, summary: `loaded: added by ${this.sender}, whom your settings trust` });
+      this.#load(container);
+      this.dispatchEvent(new Event("loaded"));
+      return true;
+    }
+    if (this.state === "closed") return false;
+    return this.#askToLoad(container);
   }
 
   /** Asks before anything is fetched from the widget's origin; declining closes the session. */
@@ -120,6 +137,7 @@ export class HostedWidget extends EventTarget {
         roomId: this.roomId,
         roomName: roomNames[this.roomId] ?? this.roomId,
         shares: sharedData(this.definition),
+        canTrustOrigin: this.host.canTrustOrigin(this.origin),
         container,
         session: this,
       });
@@ -130,8 +148,9 @@ export class HostedWidget extends EventTarget {
       this.close("declined");
       return false;
     }
-    if (answer.trustOrigin) this.host.grants.trustOrigin(this.origin);
-    this.record({ action: "load", allowed: true, summary: answer.trustOrigin ? `loaded; widgets from ${this.origin} now load without asking` : "you chose to load it" });
+    const trustOrigin = !!answer.trustOrigin && this.host.canTrustOrigin(this.origin);
+    if (trustOrigin) this.host.grants.trustOrigin(this.origin);
+    this.record({ action: "load", allowed: true, summary: trustOrigin ? `loaded; widgets from ${this.origin} now load without asking` : "you chose to load it" });
     this.loadReason = "you_agreed";
     this.#load(container);
     this.dispatchEvent(new Event("loaded"));
@@ -245,8 +264,44 @@ export class HostedWidget extends EventTarget {
 
   // ---- prompt, token -------------------------------------------------------------------------
 
-  /** Called by the driver for `capabilities` and MSC2974 renegotiation. Returns what to approve. */
-  async approveCapabilities(requested) {
+  /**
+   * Called by the driver for `capabilities` and MSC2974 renegotiation. Resolves with what to
+   * approve of `requested`. Requests are queued: those arriving within BATCH_MS of each other, or
+   * while a prompt is open, are decided together, in one prompt (MSC2974 warns of popup storms).
+   */
+  approveCapabilities(requested) {
+    return new Promise((resolve, reject) => {
+      this.#asks.push({ requested: [...requested], resolve, reject });
+      if (!this.#deciding) this.#decideQueued();
+    });
+  }
+
+  #asks = [];
+  #deciding = false;
+  #decisions = 0;
+
+  async #decideQueued() {
+    this.#deciding = true;
+    try {
+      // The first request (the handshake) is answered at once; later ones wait for their burst.
+      if (this.#decisions > 0) await new Promise((r) => setTimeout(r, BATCH_MS));
+      while (this.#asks.length && this.state !== "closed") {
+        const batch = this.#asks.splice(0);
+        try {
+          const allowed = await this.#decide([...new Set(batch.flatMap((a) => a.requested))], { followUp: this.#decisions++ > 0 });
+          for (const a of batch) a.resolve(new Set(a.requested.flatMap((c) => (allowed.has(c) ? [c, libraryAlias(c)] : [])).filter(Boolean)));
+        } catch (e) {
+          for (const a of batch) a.reject(e);
+        }
+      }
+      for (const a of this.#asks.splice(0)) a.resolve(new Set());
+    } finally {
+      this.#deciding = false;
+    }
+  }
+
+  /** Decides `requested` (remembered grant, recent declines, else the prompt) and mints the token. */
+  async #decide(requested, { followUp }) {
     this.mark("capabilitiesRequested");
     this.state = "prompting";
     this.requested = [...new Set([...this.requested, ...requested])];
@@ -254,7 +309,17 @@ export class HostedWidget extends EventTarget {
     const remembered = grants.get(this.definition, this.roomId);
     const hostOnly = hostOnlyCapabilities(requested);
     const roomNames = await this.host.roomNamesFor([this.roomId, ...requested.map((c) => tokens.parse(c)).filter((i) => i.kind === "room").map((i) => i.roomId)]);
-    const rows = buildPromptRows(requested, { roomId: this.roomId, roomNames, now: this.host.now(), remembered: remembered?.capabilities ?? [] });
+    // A re-ask (the widget's initiative, not the person opening it) of something declined a moment
+    // ago for this widget (origin + URL + room) is answered with that decision, not another prompt,
+    // until declineCooldownMs has passed. Opening the widget again always asks.
+    const cooldown = this.host.declineCooldownMs;
+    const declined = new Set(followUp && cooldown > 0 ? grants.declinedSince(this.definition, this.roomId, this.host.now() - cooldown) : []);
+    const allRows = buildPromptRows(requested, { roomId: this.roomId, roomNames, now: this.host.now(), remembered: remembered?.capabilities ?? [] });
+    const rows = allRows.filter((r) => !(r.grantable && declined.has(r.capability)));
+    const reasked = allRows.filter((r) => r.grantable && declined.has(r.capability)).map((r) => r.capability);
+    if (reasked.length) {
+      this.record({ action: "capabilities", allowed: false, reason: "declined_recently", detail: `asked again for ${reasked.length} permission(s) you declined in the last ${Math.round(cooldown / 60000)} minute(s); answered no without asking`, capabilities: reasked });
+    }
     const grantable = rows.filter((r) => r.grantable).map((r) => r.capability);
 
     let chosen;
@@ -264,17 +329,23 @@ export class HostedWidget extends EventTarget {
       duration = remembered.duration;
       this.grantExpiresAt = remembered.expiresAt;
       this.record({ action: "capabilities", allowed: true, summary: `remembered approval (${chosen.length} permission(s), until ${new Date(remembered.expiresAt).toISOString()})` });
-    } else if (rows.length === 0) {
+    } else if (rows.length === 0 || (grantable.length === 0 && reasked.length)) {
       chosen = [];
-      duration = "session";
+      duration = this.duration ?? "session";
     } else {
+      const elsewhere = grants.roomsElsewhere(this.definition, this.roomId);
+      const elsewhereNames = await this.host.roomNamesFor(elsewhere);
       const answer = await this.host.prompter.capabilities({
         widget: this.definition,
         origin: this.origin,
         domain: new URL(this.definition.url).host,
         addedBy: this.definition.creatorUserId,
+        type: this.definition.type,
+        shares: sharedData(this.definition),
         roomId: this.roomId,
         roomName: roomNames[this.roomId] ?? this.roomId,
+        approvedElsewhere: elsewhere.map((id) => elsewhereNames[id] ?? id),
+        followUp,
         rows,
         groups: groupRows(rows),
         durations: DURATIONS,
@@ -287,6 +358,7 @@ export class HostedWidget extends EventTarget {
       const decided = [...new Set([...(remembered?.decided ?? []), ...grantable])];
       const previously = (remembered?.capabilities ?? []).filter((c) => !grantable.includes(c));
       const stored = grants.put(this.definition, this.roomId, { capabilities: [...previously, ...chosen], decided, openid: remembered?.openid ?? null, duration });
+      grants.noteDeclined(this.definition, this.roomId, grantable.filter((c) => !chosen.includes(c)));
       this.grantExpiresAt = stored ? stored.expiresAt : Infinity;
       this.record({ action: "capabilities", allowed: true, summary: answer ? `approved ${chosen.length} of ${grantable.length} permission(s) (${DURATIONS[duration]?.label ?? duration})` : "declined every permission" });
     }
@@ -299,9 +371,10 @@ export class HostedWidget extends EventTarget {
     const approved = verified.token ? tokens.allowedCapabilities([...requested], verified.token, this.roomId) : [];
     this.approved = [...new Set([...this.approved, ...approved, ...hostOnly])];
     this.#scheduleRenewal();
+    // The handshake's "ready" follows the first decision; a later one returns to "ready" itself.
+    if (this.state === "prompting") this.state = followUp ? "ready" : "loading";
     this.dispatchEvent(new Event("approved"));
-    const aliases = approved.map(libraryAlias).filter(Boolean);
-    return new Set([...approved, ...aliases, ...hostOnly]);
+    return new Set([...approved, ...hostOnly]);
   }
 
   /** Mints a fresh token from the root for exactly `capabilities` (+ openid if allowed). */
@@ -402,7 +475,10 @@ export class HostedWidget extends EventTarget {
     this.state = "closed";
     this.mark("revoked");
     clearTimeout(this.renewTimer);
-    if (forget) this.host.grants.forget(this.definition, this.roomId);
+    if (forget) {
+      this.host.grants.forget(this.definition, this.roomId);
+      this.host.grants.forgetDeclined(this.definition, this.roomId);
+    }
     this.host.window.removeEventListener("message", this.onMessage);
     try {
       this.api?.stop();

@@ -139,8 +139,16 @@ export interface CapabilitiesRequest {
   domain: string;
   /** The widget's creatorUserId ("" when unknown). */
   addedBy: string;
+  /** The widget's type (e.g. "m.custom"). */
+  type?: string;
+  /** What its address told the widget's server, in words (sharedData: the template variables its URL uses, and more). */
+  shares: string[];
   roomId: string;
   roomName: string;
+  /** Names of other rooms where the same widget (origin + template URL) has a live grant. */
+  approvedElsewhere: string[];
+  /** True for an MSC2974 request while the widget is open (requests in one burst, or made while a prompt was open, share one prompt). */
+  followUp: boolean;
   rows: PromptRow[];
   groups: PromptGroup[];
   durations: typeof DURATIONS;
@@ -167,6 +175,8 @@ export interface LoadRequest {
   roomName: string;
   /** What loading tells the widget's server, in words (see sharedData). */
   shares: string[];
+  /** False for integration-manager / wrapper hosts (`wrapperOrigins`): do not offer "Always load widgets from". */
+  canTrustOrigin: boolean;
   /** The widget's place in the page (domPrompter renders its card there). */
   container: ElementLike;
   session: HostedWidget;
@@ -174,7 +184,7 @@ export interface LoadRequest {
 
 /** Asks the person. `domPrompter()` renders the host's own dialogs. */
 export interface Prompter {
-  /** Needed with `loadConsent`: load the widget? `trustOrigin` loads its origin without asking from then on. */
+  /** Needed with `loadConsent`: load the widget? `trustOrigin` loads its origin without asking from then on (ignored when `canTrustOrigin` is false). */
   load?(request: LoadRequest): Promise<{ load: boolean; trustOrigin?: boolean } | null>;
   /** Resolves with the approved capabilities and for how long; null denies everything. */
   capabilities(request: CapabilitiesRequest): Promise<{ capabilities: string[]; duration: GrantDuration } | null>;
@@ -219,8 +229,33 @@ export interface WidgetHostOptions {
    * not trusted and has no remembered grant for. Default false.
    */
   loadConsent?: boolean;
-  /** Origins whose widgets load without the consent step (the host's or an admin's policy). */
+  /** Origins whose widgets load without the consent step (the host's or an admin's policy). A wrapper origin here throws. */
   trustedOrigins?: string[];
+  /**
+   * Widgets whose state event was sent by someone this returns true for load without the consent
+   * step (LoadReason "trusted_adder"). Called with the `sender` given to embed() only, never the
+   * content's creatorUserId; an error or a non-true answer asks the person. E.g. `roomAdmins()`.
+   */
+  trustAddedBy?: (userId: string, roomId: string, client: WidgetHostClient) => boolean | Promise<boolean>;
+  /**
+   * A widget with a live remembered grant in another room (same origin + normalised template URL)
+   * loads without the consent step ("approved_elsewhere"). Its capabilities are still asked per
+   * room; the prompt lists where it was allowed. Default false.
+   */
+  trustSameWidgetElsewhere?: boolean;
+  /**
+   * Integration-manager and wrapper hosts: they serve anyone's widgets, so per-domain trust never
+   * applies to them (a stored or policy trust is ignored, the consent card does not offer it).
+   * Replaces the default WRAPPER_ORIGINS.
+   */
+  wrapperOrigins?: string[];
+  /**
+   * For how long a capability the person declined is answered "no" without a prompt when the same
+   * widget (origin + template URL + room) asks for it again on its own (MSC2974 or an iframe reload),
+   * in this session or a later one. The first ask of a session (the person opened it) always prompts.
+   * Default 10 minutes; 0 asks every time. Revoke (or GrantStore.forgetDeclined) resets it.
+   */
+  declineCooldownMs?: number;
   userId?: string;
   deviceId?: string;
   displayName?: string;
@@ -252,8 +287,12 @@ export class WidgetHost {
    * can a widget the person added themself load without the consent step.
    */
   embed(definition: WidgetDefinition, where: { roomId: string; container: ElementLike; sender?: string }): HostedWidget;
-  /** Why `widget` may load without asking, or null when the person must consent first. */
+  /** Why `widget` may load without asking (the synchronous rules), or null when `trustAddedBy` or the person must decide. */
   loadConsentNeeded(widget: HostedWidget): null | LoadReason;
+  /** Whether `trustAddedBy` vouches for the widget's sender. */
+  addedByTrusted(widget: HostedWidget): Promise<boolean>;
+  /** False for the `wrapperOrigins`. */
+  canTrustOrigin(origin: string): boolean;
   /** Closes every widget (their tokens are revoked). */
   closeAll(reason?: CloseReason): void;
   /** Closes every widget and stops listening to the page. */
@@ -262,7 +301,16 @@ export class WidgetHost {
 
 export type CloseReason = "closed" | "removed" | "unload" | "revoked" | "expired" | "declined";
 export type WidgetState = "new" | "consent" | "loading" | "prompting" | "ready" | "closed";
-export type LoadReason = "consent_off" | "added_by_you" | "trusted_origin" | "remembered_grant" | "you_agreed";
+export type LoadReason = "consent_off" | "added_by_you" | "trusted_origin" | "remembered_grant" | "approved_elsewhere" | "trusted_adder" | "you_agreed";
+
+/** The default `wrapperOrigins`: integration managers that serve widgets for anyone. */
+export const WRAPPER_ORIGINS: readonly string[];
+
+/**
+ * A `trustAddedBy` rule: the sender's power level in the room (read with `client.readState`) is
+ * at least `minLevel` (default 100, room admins); in room versions 12+ the creators count too.
+ */
+export function roomAdmins(options?: { minLevel?: number }): (userId: string, roomId: string, client: WidgetHostClient) => Promise<boolean>;
 
 /** An activity log entry: what the widget did or was refused. */
 export interface ActivityEntry {
@@ -273,6 +321,8 @@ export interface ActivityEntry {
   reason?: string;
   detail?: string;
   request?: ActionRequest;
+  /** For reason "declined_recently": the capabilities answered with the earlier "no". */
+  capabilities?: string[];
 }
 
 /**
@@ -406,6 +456,13 @@ export class GrantStore {
   trustsOrigin(origin: string): boolean;
   untrustOrigin(origin: string): void;
   trustedOrigins(): string[];
+  /** Other rooms where the same widget (origin + normalised template URL) has a live grant. */
+  roomsElsewhere(widget: Pick<WidgetDefinition, "url">, roomId: string): string[];
+  /** Notes that the person declined these capabilities for this widget in this room now. */
+  noteDeclined(widget: Pick<WidgetDefinition, "url">, roomId: string, capabilities: string[]): void;
+  /** The capabilities declined for this widget in this room at or after `since` (epoch ms). */
+  declinedSince(widget: Pick<WidgetDefinition, "url">, roomId: string, since: number): string[];
+  forgetDeclined(widget: Pick<WidgetDefinition, "url">, roomId: string): void;
 }
 
 /** Replaces each `$name` with the URI-encoded `vars[name]`, longest names first. */

@@ -1,6 +1,6 @@
 // mxscope widget host: embed Matrix widgets with a per-widget, room-scoped, short-lived,
 // revocable mxscope token. See widget-host/README.md.
-export { WidgetHost } from "./widget-host.mjs";
+export { WidgetHost, roomAdmins, WRAPPER_ORIGINS } from "./widget-host.mjs";
 export { HostedWidget, IFRAME_SANDBOX } from "./hosted-widget.mjs";
 export { ScopedWidgetDriver } from "./driver.mjs";
 export { Enforcer, planAction, ScopeDenied, denialError } from "./enforcement.mjs";

@@ -91,12 +91,18 @@ export function domPrompter({ document = globalThis.document, onShown } = {}) {
         "aria-describedby": `${id}-intro`,
         "data-widget-id": req.widget.id,
       });
-      dialog.appendChild(el(document, "h2", { id: `${id}-title`, text: `Allow “${name}” to act for you in ${req.roomName}?` }));
+      const title = req.followUp ? `“${name}” asks for more in ${req.roomName}` : `Allow “${name}” to act for you in ${req.roomName}?`;
+      dialog.appendChild(el(document, "h2", { id: `${id}-title`, text: title }));
       dialog.appendChild(
         el(document, "dl", { class: "mxs-facts" },
           el(document, "dt", { text: "Added by" }), el(document, "dd", { text: req.addedBy || "unknown", "data-fact": "added-by" }),
           el(document, "dt", { text: "Served from" }), el(document, "dd", { text: req.domain, "data-fact": "domain" }),
           el(document, "dt", { text: "Room" }), el(document, "dd", { text: req.roomName, "data-fact": "room" }),
+          el(document, "dt", { text: "Type" }), el(document, "dd", { text: req.type || "custom", "data-fact": "type" }),
+          req.shares?.length && el(document, "dt", { text: "Its address told it" }),
+          req.shares?.length && el(document, "dd", { text: req.shares.join(", "), "data-fact": "shares" }),
+          req.approvedElsewhere?.length && el(document, "dt", { text: "You allowed it in" }),
+          req.approvedElsewhere?.length && el(document, "dd", { text: req.approvedElsewhere.join(", "), "data-fact": "elsewhere" }),
         ),
       );
       dialog.appendChild(el(document, "p", {
@@ -196,7 +202,12 @@ export function domPrompter({ document = globalThis.document, onShown } = {}) {
       );
       card.appendChild(el(document, "p", { text: `Loading it tells ${req.domain}: ${req.shares.join(", ")}. It can do nothing else for you until you allow it.`, "data-fact": "shares" }));
       const tid = `${id}-trust`;
-      card.appendChild(el(document, "div", { class: "mxs-row" }, el(document, "input", { type: "checkbox", id: tid }), el(document, "label", { for: tid, text: `Always load widgets from ${req.domain}` })));
+      if (req.canTrustOrigin === false) {
+        // An integration manager or wrapper serves anyone's widgets: trusting it would trust them all.
+        card.appendChild(el(document, "p", { text: `${req.domain} serves widgets for many people, so it can't be trusted as a whole: you'll be asked for each widget.`, "data-fact": "wrapper" }));
+      } else {
+        card.appendChild(el(document, "div", { class: "mxs-row" }, el(document, "input", { type: "checkbox", id: tid }), el(document, "label", { for: tid, text: `Always load widgets from ${req.domain}` })));
+      }
       card.appendChild(
         el(document, "div", { class: "mxs-buttons" },
           el(document, "button", { type: "button", "data-action": "decline", text: "Don't load" }),
@@ -208,7 +219,7 @@ export function domPrompter({ document = globalThis.document, onShown } = {}) {
         card.addEventListener("click", (ev) => {
           const b = ev.target.closest?.("button[data-action]");
           if (!b) return;
-          const answer = { load: b.dataset.action === "load", trustOrigin: b.dataset.action === "load" && card.querySelector(`#${tid}`).checked };
+          const answer = { load: b.dataset.action === "load", trustOrigin: b.dataset.action === "load" && !!card.querySelector(`#${tid}`)?.checked };
           card.remove();
           resolve(answer);
         });

@@ -97,6 +97,7 @@ const SHARED_LABELS = [
   ["matrix_room_id", "the room ID"],
   ["org.matrix.msc2873.client_theme", "your theme"],
   ["org.matrix.msc2873.client_language", "your language"],
+  ["org.matrix.msc2873.client_id", "which app you use"],
 ];
 
 /**

@@ -65,6 +65,14 @@ const PROBES = {
   sendHangup: td("send", "m.call.hangup"),
   recvInvite: td("receive", "m.call.invite"),
   accountData: acct(ROOM),
+  // Kind mismatches (matrix-widget-api#21): no row may allow a room event as state or back.
+  topicAsEvent: ev(ROOM, "m.room.topic"),
+  reactionAsState: st(ROOM, "m.reaction", ""),
+  readNameAsEvent: [
+    { action: "read_timeline", roomId: ROOM, eventType: "m.room.name" },
+    (a) => lib.room(a, ROOM) && lib.events(a).some((e) => e.matchesAsRoomEvent(EventDirection.Receive, "m.room.name")),
+  ],
+  readTextAsState: readSt(ROOM, "m.room.message", ""),
   upload: simple("upload_media", "org.matrix.msc4039.upload_file"),
   download: simple("download_media", "org.matrix.msc4039.download_file"),
   navigate: simple("navigate", "org.matrix.msc2931.navigate"),

@@ -2,11 +2,11 @@
 // hand: see tests/widget-host/support/serve.mjs). The test passes the homeserver login in with
 // page.evaluate, never in a URL.
 import { mx } from "../../../widget-host/sdk.mjs";
-import { WidgetHost, FetchClient, GrantStore, domPrompter, renderPanel } from "../../../widget-host/index.mjs";
+import { WidgetHost, FetchClient, GrantStore, domPrompter, renderPanel, roomAdmins } from "../../../widget-host/index.mjs";
 
 const status = (t) => (document.getElementById("status").textContent = t);
 
-globalThis.startHost = async ({ baseUrl, accessToken, userId, deviceId, roomId, roomName, tokenLifetimeMs, loadConsent, trustedOrigins }) => {
+globalThis.startHost = async ({ baseUrl, accessToken, userId, deviceId, roomId, roomName, tokenLifetimeMs, loadConsent, trustedOrigins, wrapperOrigins, trustRoomAdmins, trustSameWidgetElsewhere, declineCooldownMs }) => {
   await mx.ready();
   // Browser-only mode: the client holds its own issuer key and mints its root token locally.
   const issuer = mx.generateIssuerKey();
@@ -26,6 +26,10 @@ globalThis.startHost = async ({ baseUrl, accessToken, userId, deviceId, roomId, 
     tokenLifetimeMs,
     loadConsent,
     trustedOrigins,
+    wrapperOrigins,
+    trustAddedBy: trustRoomAdmins ? roomAdmins() : undefined,
+    trustSameWidgetElsewhere,
+    declineCooldownMs,
     onNavigate: (uri) => status(`navigate: ${uri}`),
   });
   document.getElementById("room-name").textContent = roomName;
@@ -71,6 +75,11 @@ globalThis.startHost = async ({ baseUrl, accessToken, userId, deviceId, roomId, 
       return { ms: performance.now() - t0, code: this.verify(token) };
     },
   };
+  // Counts the capability dialogs shown, for the renegotiation test.
+  globalThis.dialogsShown = 0;
+  new MutationObserver((records) => {
+    for (const r of records) for (const n of r.addedNodes) if (n.matches?.("dialog.mxs-prompt")) globalThis.dialogsShown++;
+  }).observe(document.body, { childList: true, subtree: true });
   status("ready");
   return true;
 };

@@ -99,6 +99,8 @@ export class FakeWidget {
     this.pending = new Map();
     this.seq = 0;
     this.notifiedPromise = new Promise((r) => (this.onNotified = r));
+    this.notifications = []; // every notify_capabilities, in order
+    this.waiters = [];
     this.window.onmessage = (m) => this.#onMessage(m);
   }
   #onMessage(m) {
@@ -117,12 +119,26 @@ export class FakeWidget {
     else if (m.action === "supported_api_versions") response = { supported_versions: this.versions };
     else if (m.action === "notify_capabilities") {
       this.notified = m.data;
+      this.notifications.push(m.data);
       this.onNotified(m.data);
+      for (const waiter of this.waiters.splice(0)) waiter();
     }
     this.#post({ ...m, response });
   }
   #post(message, { origin = this.window.origin, source = this.window } = {}) {
     deliver(message, { origin, source });
+  }
+  /** Resolves once `count` notify_capabilities have arrived in all (rejects after `timeoutMs`). */
+  async notifiedTimes(count, timeoutMs = 2000) {
+    const deadline = Date.now() + timeoutMs;
+    while (this.notifications.length < count) {
+      if (Date.now() > deadline) throw new Error(`${this.notifications.length} notify_capabilities, expected ${count}`);
+      await new Promise((r) => {
+        this.waiters.push(r);
+        setTimeout(r, 50);
+      });
+    }
+    return this.notifications[count - 1];
   }
   /** Sends a fromWidget request; resolves with the `response` object. */
   request(action, data = {}, { origin, source, timeoutMs = 2000 } = {}) {

@@ -28,6 +28,8 @@ export function scriptedPrompter(answer = (req) => ({ capabilities: req.rows.fil
     requests: [],
     openIdRequests: [],
     openIdAnswer: { allow: true, remember: true },
+    loadRequests: [],
+    loadAnswer: { load: false },
     async capabilities(req) {
       p.requests.push(req);
       req.session.mark("promptVisible");
@@ -37,11 +39,15 @@ export function scriptedPrompter(answer = (req) => ({ capabilities: req.rows.fil
       p.openIdRequests.push(req);
       return p.openIdAnswer;
     },
+    async load(req) {
+      p.loadRequests.push(req);
+      return p.loadAnswer;
+    },
   };
   return p;
 }
 
-export function makeHost({ prompter = scriptedPrompter(), client = new FakeClient(), now, tokenLifetimeMs, storage = new MemoryStorage() } = {}) {
+export function makeHost({ prompter = scriptedPrompter(), client = new FakeClient(), now, tokenLifetimeMs, storage = new MemoryStorage(), ...hostOptions } = {}) {
   const keys = issuerAndRoot();
   const document = new FakeDocument();
   const host = new WidgetHost({
@@ -56,17 +62,21 @@ export function makeHost({ prompter = scriptedPrompter(), client = new FakeClien
     tokenLifetimeMs,
     now,
     onNavigate: (uri) => client.calls.push({ name: "navigate", args: [uri] }),
+    ...hostOptions,
   });
   return { host, client, prompter, document, storage, ...keys };
 }
 
 let serial = 0;
 /** Embeds a widget, answers its handshake with `capabilities`, resolves once notified. */
-export async function embedWidget(env, { capabilities, roomId = ROOM, url = `${WIDGET_ORIGIN}/w/index.html?room=$matrix_room_id`, id = `w${++serial}`, name = "Test widget" } = {}) {
+export async function embedWidget(env, { capabilities, roomId = ROOM, url = `${WIDGET_ORIGIN}/w/index.html?room=$matrix_room_id`, id = `w${++serial}`, name = "Test widget", type, sender, creatorUserId = "@bob:example.org", versions, waitForIframeLoad } = {}) {
   const container = new FakeContainer();
-  const w = env.host.embed({ id, url, name, creatorUserId: "@bob:example.org" }, { roomId, container });
-  const fw = new FakeWidget(w.iframe, { capabilities });
+  const definition = Object.fromEntries(Object.entries({ id, url, name, type, creatorUserId, waitForIframeLoad }).filter(([, v]) => v !== undefined));
+  const w = env.host.embed(definition, { roomId, container, sender });
+  // With the load-consent step the iframe exists only once it is answered (or a rule vouched).
+  if (!w.iframe && !(await w.consent)) return { w, container, loaded: false };
+  const fw = new FakeWidget(w.iframe, { capabilities, versions });
   loadAll(env.document);
   const notified = await fw.notifiedPromise;
-  return { w, fw, container, notified };
+  return { w, fw, container, notified, loaded: true };
 }
