@@ -179,7 +179,9 @@ export class HostedWidget extends EventTarget {
     container.appendChild(iframe);
 
     this.driver = new ScopedWidgetDriver(this);
-    const api = new ClientWidgetApi(new Widget(this.definition), iframe, this.driver);
+    // matrix-widget-api refuses a definition without creatorUserId; when neither the state event's
+    // sender nor a claim is known, it gets a placeholder that names no one (prompts say "unknown").
+    const api = new ClientWidgetApi(new Widget({ ...this.definition, creatorUserId: this.definition.creatorUserId || "@unknown:invalid" }), iframe, this.driver);
     this.api = api;
     this.#filterTransport(api.transport, window);
     api.setViewedRoomId(this.roomId);

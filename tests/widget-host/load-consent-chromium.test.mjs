@@ -156,3 +156,20 @@ test("trust rules: origins in the host's trustedOrigins policy load without aski
     }
   }
 });
+
+test("a widget whose adder is unknown (no sender, no creatorUserId): the card says so, and it still loads after consent", { skip }, async () => {
+  const { page, context } = await hostPage({ loadConsent: true });
+  try {
+    const { creatorUserId, ...anonymous } = def("notifier", "n-anonymous");
+    void creatorUserId;
+    await page.evaluate((d) => hostApi.embed(d, null), anonymous);
+    const card = page.getByRole("region", { name: "Load “Notifier”?" });
+    await card.waitFor();
+    assert.equal(await card.locator('[data-fact="added-by"]').innerText(), "unknown");
+    await card.getByRole("button", { name: "Load widget" }).click();
+    await approveAndWaitReady(page, "n-anonymous");
+    assert.equal(await page.evaluate(() => hostApi.state("n-anonymous")), "ready");
+  } finally {
+    await context.close();
+  }
+});
