@@ -75,6 +75,16 @@ function showDialog(document, dialog, { collect, onCancel }) {
   });
 }
 
+/** The facts both the load card and the capability dialog show first: who, where from, room, type. */
+function widgetFacts(document, req) {
+  return [
+    el(document, "dt", { text: "Added by" }), el(document, "dd", { text: req.addedBy || "unknown", "data-fact": "added-by" }),
+    el(document, "dt", { text: "Served from" }), el(document, "dd", { text: req.domain, "data-fact": "domain" }),
+    el(document, "dt", { text: "Room" }), el(document, "dd", { text: req.roomName, "data-fact": "room" }),
+    el(document, "dt", { text: "Type" }), el(document, "dd", { text: req.type || "custom", "data-fact": "type" }),
+  ];
+}
+
 /**
  * The default prompter: renders into the host's own document.
  * @param {{document?: Document, onShown?: (dialog: HTMLElement, session) => void}} [options]
@@ -95,10 +105,7 @@ export function domPrompter({ document = globalThis.document, onShown } = {}) {
       dialog.appendChild(el(document, "h2", { id: `${id}-title`, text: title }));
       dialog.appendChild(
         el(document, "dl", { class: "mxs-facts" },
-          el(document, "dt", { text: "Added by" }), el(document, "dd", { text: req.addedBy || "unknown", "data-fact": "added-by" }),
-          el(document, "dt", { text: "Served from" }), el(document, "dd", { text: req.domain, "data-fact": "domain" }),
-          el(document, "dt", { text: "Room" }), el(document, "dd", { text: req.roomName, "data-fact": "room" }),
-          el(document, "dt", { text: "Type" }), el(document, "dd", { text: req.type || "custom", "data-fact": "type" }),
+          ...widgetFacts(document, req),
           req.shares?.length && el(document, "dt", { text: "Its address told it" }),
           req.shares?.length && el(document, "dd", { text: req.shares.join(", "), "data-fact": "shares" }),
           req.approvedElsewhere?.length && el(document, "dt", { text: "You allowed it in" }),
@@ -194,10 +201,7 @@ export function domPrompter({ document = globalThis.document, onShown } = {}) {
       card.appendChild(el(document, "h2", { id: `${id}-title`, text: `Load “${name}”?` }));
       card.appendChild(
         el(document, "dl", { class: "mxs-facts" },
-          el(document, "dt", { text: "Added by" }), el(document, "dd", { text: req.addedBy || "unknown", "data-fact": "added-by" }),
-          el(document, "dt", { text: "Served from" }), el(document, "dd", { text: req.domain, "data-fact": "domain" }),
-          el(document, "dt", { text: "Room" }), el(document, "dd", { text: req.roomName, "data-fact": "room" }),
-          el(document, "dt", { text: "Type" }), el(document, "dd", { text: req.type || "custom", "data-fact": "type" }),
+          ...widgetFacts(document, req),
         ),
       );
       card.appendChild(el(document, "p", { text: `Loading it tells ${req.domain}: ${req.shares.join(", ")}. It can do nothing else for you until you allow it.`, "data-fact": "shares" }));
