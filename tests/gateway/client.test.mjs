@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import * as sdk from "matrix-js-sdk";
 import { logger } from "matrix-js-sdk/lib/logger.js";
 import { startGateway, registerOnSynapse, unique, mint, call, HS, realTokensOf } from "./helpers.mjs";
+import { synced, waitFor } from "../lib/matrix-js-sdk.mjs";
 
 logger.setLevel("silent");
 // matrix-js-sdk arms a local timeout of pollTimeout + 80 s for every /sync and does not clear it
@@ -26,28 +27,9 @@ function client(token) {
   return sdk.createClient({ baseUrl: gw.url, accessToken: token, userId, deviceId: login.device_id });
 }
 
-// Starts syncing and resolves once the first sync is processed. Synapse caches /sync answers per
+// Clients start with synced() (tests/lib/matrix-js-sdk.mjs). Synapse caches /sync answers per
 // (user, device, filter, since) for a while, and every token of a login shares the device: each
 // client here uses its own initialSyncLimit so that it gets a fresh answer, not another's.
-async function synced(c, initialSyncLimit) {
-  const ready = new Promise((resolve, reject) => {
-    c.on(sdk.ClientEvent.Sync, (state, _prev, data) => {
-      if (state === "PREPARED") resolve();
-      if (state === "ERROR") reject(data?.error ?? new Error("sync error"));
-    });
-  });
-  await c.startClient({ initialSyncLimit });
-  await ready;
-}
-
-async function waitFor(pred, ms = 10000) {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await pred()) return true;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return false;
-}
 
 before(async () => {
   gw = await startGateway();
@@ -84,7 +66,7 @@ test("with the root token the client works normally: whoami, rooms, messages, sy
   const { event_id } = await c.sendTextMessage(room_id, "hello from the root token");
   assert.ok(event_id);
   await c.setRoomTopic(room_id, "a topic");
-  await synced(c, 20);
+  await synced(sdk, c, 20);
   try {
     const seen = await waitFor(() => {
       const room = c.getRoom(room_id);
@@ -125,7 +107,7 @@ test("a room-scoped subtoken sends in its room, sees only that room in /sync, an
   await assert.rejects(c.sendEvent(roomA, "m.reaction", { "m.relates_to": { rel_type: "m.annotation", event_id, key: "x" } }),
     (e) => e.errcode === "M_FORBIDDEN");
 
-  await synced(c, 19);
+  await synced(sdk, c, 19);
   try {
     const rooms = c.getRooms().map((r) => r.roomId);
     assert.deepEqual(rooms, [roomA], "the subtoken's sync shows its room only");

@@ -4,14 +4,11 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
-import { chromium } from "playwright-core";
 import { startServers } from "./support/serve.mjs";
-import { HS, synapseUp, login, createRoom, latestMessages } from "./support/synapse.mjs";
+import { login, createRoom, latestMessages } from "./support/synapse.mjs";
+import { e2eSkip, launchChromium, startHostPage, readyFrame } from "./support/chromium.mjs";
 
-const CHROMIUM = process.env.MXSCOPE_CHROMIUM ?? "/usr/bin/chromium";
-const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
-const required = process.env.MXSCOPE_E2E_REQUIRED === "1";
-const skip = !required && !(await synapseUp()) ? "Synapse is not running (scripts/synapse.sh start)" : false;
+const skip = e2eSkip;
 
 let servers, browser, page, alice, roomId, hostOrigin, widgetOrigin, widgetPort;
 const measured = [];
@@ -23,16 +20,11 @@ before(async () => {
   widgetPort = new URL(widgetOrigin).port;
   alice = await login("alice", "alicepass");
   roomId = await createRoom(alice.access_token, "Ops");
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+  browser = await launchChromium();
   page = await browser.newPage();
   page.on("pageerror", (e) => console.error("page error:", e.message));
   page.on("console", (m) => m.type() === "error" && console.error("page console:", m.text()));
-  await page.goto(`${hostOrigin}/tests/widget-host/pages/host.html`);
-  await page.waitForFunction(() => typeof globalThis.startHost === "function", null, { timeout: 10_000 });
-  await page.evaluate(
-    (cfg) => globalThis.startHost(cfg),
-    { baseUrl: HS, accessToken: alice.access_token, userId: alice.user_id, deviceId: alice.device_id, roomId, roomName: "Ops" },
-  );
+  await startHostPage(page, hostOrigin, { login: alice, roomId, roomName: "Ops" });
 });
 
 after(async () => {
@@ -51,26 +43,6 @@ const widgetDef = (kind, id) => ({
   url: `${widgetOrigin}/examples/widgets/${kind}/index.html?room=$matrix_room_id`,
   creatorUserId: "@bob:localhost",
 });
-
-/**
- * The widget's frame, once the widget itself says its handshake is done. Polls on a timer, not
- * Playwright's default requestAnimationFrame: earlier clicks in the permissions panel scroll the
- * page, so a new widget's iframe can sit above the viewport, and Chromium does not render (so
- * runs no rAF callbacks in) an off-screen cross-origin frame once it has noticed it is off screen.
- * rAF polling can then stop after its first check, and a widget that became ready a few ms after
- * that check "times out" although its handshake finished at once.
- */
-async function widgetFrame(id) {
-  for (let i = 0; i < 200; i++) {
-    const f = page.frames().find((fr) => fr.url().includes(`widgetId=${encodeURIComponent(id)}`));
-    if (f) {
-      await f.waitForFunction(() => globalThis.widget?.state?.ready === true, null, { timeout: 10_000, polling: 25 });
-      return f;
-    }
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`no frame for ${id}`);
-}
 
 function record(label, timings) {
   const d = (a, b) => (timings[a] !== undefined && timings[b] !== undefined ? +(timings[b] - timings[a]).toFixed(2) : null);
@@ -102,7 +74,7 @@ test("notifier: approve the prompt, its message lands in Synapse, anything else 
   await dialog.getByRole("button", { name: "Allow selected" }).click();
   await dialog.waitFor({ state: "detached" });
 
-  const frame = await widgetFrame(id);
+  const frame = await readyFrame(page, id);
   assert.deepEqual(await frame.evaluate(() => widget.state.approved), ["org.matrix.msc2762.send.event:m.room.message#m.text"]);
   const sent = await frame.evaluate(() => widget.send("hello from the notifier e2e"));
   assert.ok(sent.ok, JSON.stringify(sent));
@@ -178,7 +150,7 @@ test("HUD: keyboard-only approval of a dangerous read, remembered for an hour, r
   await page.keyboard.press("Enter");
   await dialog.waitFor({ state: "detached" });
 
-  const frame = await widgetFrame(id);
+  const frame = await readyFrame(page, id);
   const r = await frame.evaluate(() => widget.refresh());
   assert.ok(r.ok, JSON.stringify(r));
   assert.ok(r.value.some((e) => e.content.body === "hello from the notifier e2e"));
@@ -204,10 +176,10 @@ test("remembered grants: the same HUD under a new id is not asked again (keyed b
   await dialog.getByRole("checkbox", { name: /Read text messages in Ops/ }).check();
   await dialog.getByText("1 hour").click();
   await dialog.getByRole("button", { name: "Allow selected" }).click();
-  await widgetFrame("hud-2");
+  await readyFrame(page, "hud-2");
   await page.evaluate(() => hostApi.widget("hud-2").close());
   await page.evaluate((def) => hostApi.embed(def), widgetDef("hud", "hud-3"));
-  const frame = await widgetFrame("hud-3");
+  const frame = await readyFrame(page, "hud-3");
   assert.equal(await page.getByRole("dialog").count(), 0, "no prompt");
   assert.ok((await frame.evaluate(() => widget.refresh())).ok);
   await page.evaluate(() => hostApi.widget("hud-3").close());
@@ -226,7 +198,7 @@ test("dangerous widget: power levels, membership, any message, every room and th
   const unknown = dialog.getByRole("checkbox", { name: /org\.example\.make_coffee/ });
   assert.equal(await unknown.isDisabled(), true);
   await dialog.getByRole("button", { name: "Allow selected" }).click();
-  const frame = await widgetFrame(id);
+  const frame = await readyFrame(page, id);
   assert.deepEqual(await frame.evaluate(() => widget.state.approved), ["org.matrix.msc2762.send.event:m.room.message#m.text"]);
   assert.ok((await frame.evaluate(() => widget.sendText("plain text is fine"))).ok);
   assert.equal((await frame.evaluate(() => widget.setPowerLevels({ users: { "@bob:localhost": 100 } }))).error, "Cannot send state events of this type");
@@ -242,7 +214,7 @@ test("Escape denies everything; the widget gets nothing approved", { skip }, asy
   await page.evaluate((def) => hostApi.embed(def), widgetDef("notifier", "notifier-esc"));
   await page.getByRole("dialog").waitFor();
   await page.keyboard.press("Escape");
-  const frame = await widgetFrame("notifier-esc");
+  const frame = await readyFrame(page, "notifier-esc");
   assert.deepEqual(await frame.evaluate(() => widget.state.approved), []);
   assert.equal((await frame.evaluate(() => widget.send("no"))).ok, false);
   await page.evaluate(() => hostApi.widget("notifier-esc").close());
@@ -251,7 +223,7 @@ test("Escape denies everything; the widget gets nothing approved", { skip }, asy
 test("leaving the page revokes every widget token", { skip }, async () => {
   await page.evaluate((def) => hostApi.embed(def), widgetDef("notifier", "notifier-unload"));
   await page.getByRole("dialog").getByRole("button", { name: "Allow selected" }).click();
-  await widgetFrame("notifier-unload");
+  await readyFrame(page, "notifier-unload");
   const result = await page.evaluate(() => {
     const tok = hostApi.token("notifier-unload");
     const before = hostApi.verify(tok);

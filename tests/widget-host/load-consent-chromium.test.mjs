@@ -5,14 +5,11 @@
 // trusted, load without asking.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { chromium } from "playwright-core";
 import { startServers } from "./support/serve.mjs";
-import { HS, synapseUp, login, createRoom } from "./support/synapse.mjs";
+import { login, createRoom } from "./support/synapse.mjs";
+import { e2eSkip, launchChromium, startHostPage, readyFrame } from "./support/chromium.mjs";
 
-const CHROMIUM = process.env.MXSCOPE_CHROMIUM ?? "/usr/bin/chromium";
-const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
-const required = process.env.MXSCOPE_E2E_REQUIRED === "1";
-const skip = !required && !(await synapseUp()) ? "Synapse is not running (scripts/synapse.sh start)" : false;
+const skip = e2eSkip;
 
 let servers, browser, alice, roomId, hostOrigin, widgetOrigin;
 
@@ -22,7 +19,7 @@ before(async () => {
   [hostOrigin, widgetOrigin] = servers.origins;
   alice = await login("alice", "alicepass");
   roomId = await createRoom(alice.access_token, "Consent");
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+  browser = await launchChromium();
 });
 
 after(async () => {
@@ -37,11 +34,7 @@ async function hostPage(options) {
   const widgetRequests = [];
   page.on("request", (r) => r.url().startsWith(widgetOrigin) && widgetRequests.push(r.url()));
   page.on("pageerror", (e) => console.error("page error:", e.message));
-  await page.goto(`${hostOrigin}/tests/widget-host/pages/host.html`);
-  await page.waitForFunction(() => typeof globalThis.startHost === "function", null, { timeout: 10_000 });
-  await page.evaluate((cfg) => globalThis.startHost(cfg), {
-    baseUrl: HS, accessToken: alice.access_token, userId: alice.user_id, deviceId: alice.device_id, roomId, roomName: "Consent", ...options,
-  });
+  await startHostPage(page, hostOrigin, { login: alice, roomId, roomName: "Consent", ...options });
   return { page, context, widgetRequests };
 }
 
@@ -53,7 +46,6 @@ const def = (kind, id, creatorUserId = "@bob:localhost") => ({
   creatorUserId,
 });
 
-const frameOf = (page, id) => page.frames().find((f) => f.url().includes(`widgetId=${encodeURIComponent(id)}`));
 const iframeCount = (page, id) => page.locator(`iframe[data-widget-id="${id}"]`).count();
 
 /** Answers the capability dialog with its defaults and waits for the widget's handshake. */
@@ -62,8 +54,7 @@ async function approveAndWaitReady(page, id) {
   await dialog.waitFor();
   await dialog.getByRole("button", { name: "Allow selected" }).click();
   await dialog.waitFor({ state: "detached" });
-  for (let i = 0; i < 200 && !frameOf(page, id); i++) await new Promise((r) => setTimeout(r, 25));
-  await frameOf(page, id).waitForFunction(() => globalThis.widget?.state?.ready === true, null, { timeout: 10_000, polling: 25 });
+  await readyFrame(page, id);
 }
 
 test("a widget someone else added from an untrusted origin: nothing is fetched until the person agrees; declining closes it", { skip }, async () => {

@@ -11,6 +11,7 @@ import { MatrixJsSdkClient } from "../../widget-host/clients/matrix-js-sdk-clien
 import { MatrixHttpError } from "../../widget-host/clients/fetch-client.mjs";
 import { HS, synapseUp, login, createRoom, latestMessages, cs } from "./support/synapse.mjs";
 import { makeHost, embedWidget } from "./support/setup.mjs";
+import { synced, waitFor } from "../lib/matrix-js-sdk.mjs";
 
 logger.setLevel("silent");
 // matrix-js-sdk arms a pollTimeout + 80 s timer per /sync that stopClient() does not clear; let
@@ -25,27 +26,6 @@ globalThis.setTimeout = (fn, ms, ...args) => {
 const required = process.env.MXSCOPE_E2E_REQUIRED === "1";
 const skip = !required && !(await synapseUp()) ? "Synapse is not running (scripts/synapse.sh start)" : false;
 let alice, other, roomId, mx, client;
-
-/** Starts syncing; resolves after the first sync (getRoom and account data need one). */
-async function synced(c) {
-  const ready = new Promise((resolve, reject) => {
-    c.on(sdk.ClientEvent.Sync, (state, _prev, data) => {
-      if (state === "PREPARED") resolve();
-      if (state === "ERROR") reject(data?.error ?? new Error("sync error"));
-    });
-  });
-  await c.startClient({ initialSyncLimit: 5 });
-  await ready;
-}
-
-async function waitFor(pred, ms = 10_000) {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await pred()) return true;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return false;
-}
 
 /** The to-device events a device has received since the last call, straight from /sync. */
 const since = new Map();
@@ -64,7 +44,7 @@ before(async () => {
   roomId = await createRoom(alice.access_token, "js-sdk adapter");
   mx = sdk.createClient({ baseUrl: HS, accessToken: alice.access_token, userId: alice.user_id, deviceId: alice.device_id });
   await mx.setRoomAccountData(roomId, "org.example.prefs", { colour: "teal" });
-  await synced(mx);
+  await synced(sdk, mx, 5);
   client = new MatrixJsSdkClient(mx);
 });
 

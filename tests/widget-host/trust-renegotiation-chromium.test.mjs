@@ -4,14 +4,11 @@
 // trust rule; wrapper hosts are never offered "Always load widgets from".
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { chromium } from "playwright-core";
 import { startServers } from "./support/serve.mjs";
-import { HS, synapseUp, login, createRoom, cs } from "./support/synapse.mjs";
+import { login, createRoom, cs } from "./support/synapse.mjs";
+import { e2eSkip, launchChromium, startHostPage, readyFrame } from "./support/chromium.mjs";
 
-const CHROMIUM = process.env.MXSCOPE_CHROMIUM ?? "/usr/bin/chromium";
-const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
-const required = process.env.MXSCOPE_E2E_REQUIRED === "1";
-const skip = !required && !(await synapseUp()) ? "Synapse is not running (scripts/synapse.sh start)" : false;
+const skip = e2eSkip;
 const U = "org.matrix.msc2762.";
 const BOB = "@bob:localhost";
 
@@ -27,7 +24,7 @@ before(async () => {
   const path = `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/state/m.room.power_levels/`;
   const pl = await cs("GET", path, alice.access_token);
   await cs("PUT", path, alice.access_token, { ...pl, users: { ...pl.users, [BOB]: 100 } });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+  browser = await launchChromium();
 });
 
 after(async () => {
@@ -39,11 +36,7 @@ async function hostPage(options) {
   const context = await browser.newContext();
   const page = await context.newPage();
   page.on("pageerror", (e) => console.error("page error:", e.message));
-  await page.goto(`${hostOrigin}/tests/widget-host/pages/host.html`);
-  await page.waitForFunction(() => typeof globalThis.startHost === "function", null, { timeout: 10_000 });
-  await page.evaluate((cfg) => globalThis.startHost(cfg), {
-    baseUrl: HS, accessToken: alice.access_token, userId: alice.user_id, deviceId: alice.device_id, roomId, roomName: "Trust", ...options,
-  });
+  await startHostPage(page, hostOrigin, { login: alice, roomId, roomName: "Trust", ...options });
   return { page, context };
 }
 
@@ -55,17 +48,6 @@ const notifier = (id, query = "room=$matrix_room_id") => ({
   creatorUserId: "@carol:localhost",
 });
 
-async function frameOf(page, id) {
-  for (let i = 0; i < 200; i++) {
-    const f = page.frames().find((fr) => fr.url().includes(`widgetId=${encodeURIComponent(id)}`));
-    if (f) {
-      await f.waitForFunction(() => globalThis.widget?.state?.ready === true, null, { timeout: 10_000, polling: 25 });
-      return f;
-    }
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`no frame for ${id}`);
-}
 
 test("renegotiation: a burst of requests is one dialog; re-asking what was declined shows none", { skip }, async () => {
   const { page, context } = await hostPage({});
@@ -80,7 +62,7 @@ test("renegotiation: a burst of requests is one dialog; re-asking what was decli
     assert.equal(await dialog.locator('[data-fact="shares"]').innerText(), "the room ID, the widget's ID, the address of this page");
     await dialog.getByRole("button", { name: "Allow selected" }).click();
     await dialog.waitFor({ state: "detached" });
-    const frame = await frameOf(page, "n-reneg");
+    const frame = await readyFrame(page, "n-reneg");
     assert.equal(await page.evaluate(() => globalThis.dialogsShown), 1);
 
     // Three requests in a row from the widget, as a widget adding features would send them.
@@ -119,7 +101,7 @@ test("trust rules in the page: room admins (power levels from Synapse) load at o
     await dialog.waitFor();
     await dialog.getByRole("button", { name: "Allow selected" }).click();
     await dialog.waitFor({ state: "detached" });
-    await frameOf(page, "n-admin");
+    await readyFrame(page, "n-admin");
     assert.equal(await page.evaluate(() => hostApi.widget("n-admin").loadReason), "trusted_adder");
     assert.equal(await page.locator(".mxs-load").count(), 0);
 

@@ -64,8 +64,7 @@ export async function startEnv({ tag }) {
   for (const u of users) await register(u.user, u.password);
   const web = await startWeb({ homeserver: HS, demoUsers: DEMO_USERS });
   const demo = await setupDemo({ homeserver: HS, widgetOrigin: web.widgetOrigin, users, alias: `demo-${run}`, widgets: false });
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
-  mkdirSync(SHOTS, { recursive: true });
+  const browser = await launchBrowser();
   return {
     web,
     demo,
@@ -78,6 +77,13 @@ export async function startEnv({ tag }) {
       await web.close();
     },
   };
+}
+
+/** Debian's headless Chromium, with the screenshot directory ready. */
+export async function launchBrowser() {
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+  mkdirSync(SHOTS, { recursive: true });
+  return browser;
 }
 
 /** A page that reports the client's errors on the test's output. */

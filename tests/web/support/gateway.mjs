@@ -80,11 +80,9 @@ export async function gw(base, method, p, token, body) {
  * client and widget servers pointed at the gateway, and a browser.
  */
 export async function startGatewayEnv({ tag, limitedPollMs = 1500 }) {
-  const { chromium } = await import("playwright-core");
-  const { mkdirSync } = await import("node:fs");
   const { startWeb } = await import("../../../web/serve.mjs");
   const { setupDemo, DEMO_USERS, login } = await import("../../../web/demo-setup.mjs");
-  const { register, CHROMIUM, SHOTS, cs } = await import("./env.mjs");
+  const { register, launchBrowser, cs } = await import("./env.mjs");
   const run = `${tag}${Date.now().toString(36)}`;
   const users = DEMO_USERS.map((u) => ({ ...u, user: `${u.user}-${run}` }));
   for (const u of users) await register(u.user, u.password);
@@ -94,12 +92,7 @@ export async function startGatewayEnv({ tag, limitedPollMs = 1500 }) {
   const alice = await login(HS, users[0].user, users[0].password);
   const other = await cs("POST", "/_matrix/client/v3/createRoom", alice.access_token, { name: "Private notes", preset: "private_chat" });
   await cs("POST", "/_matrix/client/v3/logout", alice.access_token, {});
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-    headless: true,
-  });
-  mkdirSync(SHOTS, { recursive: true });
+  const browser = await launchBrowser();
   return {
     gateway,
     web,
