@@ -58,6 +58,35 @@ const char* reason_phrase(int status) {
   }
 }
 
+// 1xx, 204 and 304 answers have no body and no Content-Length.
+bool bodiless(int status) { return status < 200 || status == 204 || status == 304; }
+
+// The status line and headers of an answer: the handler's headers except the framing ones, which
+// are the server's (Content-Length from the body, Connection from `keep_alive`).
+std::string response_head(const httplib::Response& res, bool keep_alive) {
+  std::string out;
+  out.reserve(256);
+  out += "HTTP/1.1 ";
+  out += std::to_string(res.status);
+  out += ' ';
+  out += reason_phrase(res.status);
+  out += "\r\n";
+  for (const auto& [k, v] : res.headers) {
+    if (iequals(k, "Content-Length") || iequals(k, "Connection") || iequals(k, "Transfer-Encoding")) continue;
+    out += k;
+    out += ": ";
+    out += v;
+    out += "\r\n";
+  }
+  if (!bodiless(res.status)) {
+    out += "Content-Length: ";
+    out += std::to_string(res.body.size());
+    out += "\r\n";
+  }
+  out += keep_alive ? "Connection: keep-alive\r\n\r\n" : "Connection: close\r\n\r\n";
+  return out;
+}
+
 void parse_params(std::string_view q, httplib::Params& out) {
   while (!q.empty()) {
     const auto amp = q.find('&');
@@ -278,10 +307,7 @@ void HttpServer::connection(int fd) {
     httplib::Response res;
     res.status = status;
     on_error_(status, res);
-    std::string head = "HTTP/1.1 " + std::to_string(status) + " " + reason_phrase(status) + "\r\n";
-    for (const auto& [k, v] : res.headers) head += k + ": " + v + "\r\n";
-    head += "Content-Length: " + std::to_string(res.body.size()) + "\r\nConnection: close\r\n\r\n";
-    http::send_all(fd, head, res.body);
+    http::send_all(fd, response_head(res, false), res.body);
     linger_close(fd);
   };
 
@@ -333,41 +359,20 @@ void HttpServer::connection(int fd) {
 
     // ---- the answer ----
     httplib::Response res;
+    bool failed = false;
     try {
       handler_(req, res);
     } catch (...) {
-      res = httplib::Response();
-      res.status = 500;
-      on_error_(500, res);
+      failed = true;
     }
-    if (res.status < 100 || res.status > 999) {
+    if (failed || res.status < 100 || res.status > 999) {
       res = httplib::Response();
       res.status = 500;
       on_error_(500, res);
     }
     const bool keep_alive = !stopping_ && (req.version == "HTTP/1.1" ? !close_asked : keep_alive_asked);
-    std::string out;
-    out.reserve(256);
-    out += "HTTP/1.1 ";
-    out += std::to_string(res.status);
-    out += ' ';
-    out += reason_phrase(res.status);
-    out += "\r\n";
-    for (const auto& [k, v] : res.headers) {
-      if (iequals(k, "Content-Length") || iequals(k, "Connection") || iequals(k, "Transfer-Encoding")) continue;
-      out += k;
-      out += ": ";
-      out += v;
-      out += "\r\n";
-    }
-    const bool bodiless = res.status < 200 || res.status == 204 || res.status == 304;
-    if (!bodiless) {
-      out += "Content-Length: ";
-      out += std::to_string(res.body.size());
-      out += "\r\n";
-    }
-    out += keep_alive ? "Connection: keep-alive\r\n\r\n" : "Connection: close\r\n\r\n";
-    if (http::send_all(fd, out, req.method == "HEAD" || bodiless ? std::string_view() : std::string_view(res.body)) !=
+    if (http::send_all(fd, response_head(res, keep_alive),
+                       req.method == "HEAD" || bodiless(res.status) ? std::string_view() : std::string_view(res.body)) !=
         http::Sent::ok)
       return;
     if (!keep_alive) return linger_close(fd);
